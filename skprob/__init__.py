@@ -1,0 +1,20 @@
+"""skprob: scikit-learn estimators that predict whole probability distributions.
+
+Each estimator is the maximum-likelihood recipe: choose a distribution over y, let a
+PyTorch network predict its parameters through a link, minimise the negative
+log-likelihood, and return the distribution (``predict_dist``) or its mode (``predict``).
+"""
+
+from .classification import BernoulliClassifier, CategoricalClassifier
+from .exceptions import TrainingDivergedError
+from .regression import GaussianRegressor, HeteroscedasticRegressor
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BernoulliClassifier",
+    "CategoricalClassifier",
+    "GaussianRegressor",
+    "HeteroscedasticRegressor",
+    "TrainingDivergedError",
+]

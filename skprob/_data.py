@@ -1,0 +1,130 @@
+"""The training data path: mini-batches sliced from in-memory tensors.
+
+skorch's default path builds a ``Dataset`` and a ``DataLoader`` that collates one row at a
+time, which dominates the cost of training a small network on tabular data. Here a batch is
+one index (or slice) operation on whole tensors.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+__all__ = ["ArrayData", "TensorBatches"]
+
+
+def _to_tensor(array, dtype):
+    if array is None:
+        return None
+    if sp.issparse(array):
+        return sp.csr_array(array)
+    return torch.as_tensor(np.asarray(array)).to(dtype)
+
+
+class ArrayData:
+    """Features, targets and row weights held as whole tensors.
+
+    Sparse features stay sparse (CSR) and are densified one batch at a time.
+
+    Parameters
+    ----------
+    X : ndarray or scipy sparse matrix of shape (n_rows, n_features)
+    y : ndarray of shape (n_rows,) or (n_rows, n_targets), default=None
+    sample_weight : ndarray of shape (n_rows,), default=None
+    dtype : torch.dtype
+        Float dtype of features and weights.
+    target_dtype : torch.dtype, default=None
+        Dtype of the targets (defaults to ``dtype``).
+    """
+
+    def __init__(self, X, y=None, sample_weight=None, *, dtype, target_dtype=None):
+        self.dtype = dtype
+        self.X = _to_tensor(X, dtype)
+        self.y = _to_tensor(y, target_dtype or dtype)
+        self.sample_weight = _to_tensor(sample_weight, dtype)
+        # Batches are normalised by the mean weight of the whole set, so that the
+        # batch-size-weighted mean of batch losses is the weighted mean over all rows.
+        self.mean_weight = (
+            None if sample_weight is None else float(np.mean(sample_weight))
+        )
+
+    def __len__(self):
+        return self.X.shape[0]
+
+    def to(self, device):
+        """Move the dense tensors to ``device`` once, instead of once per batch."""
+        for name in ("X", "y", "sample_weight"):
+            value = getattr(self, name)
+            if isinstance(value, torch.Tensor):
+                setattr(self, name, value.to(device))
+        return self
+
+    def subset(self, index):
+        """A new ``ArrayData`` holding the rows ``index`` (a numpy integer array)."""
+        out = object.__new__(ArrayData)
+        out.dtype = self.dtype
+        out.X = self._rows(self.X, index)
+        out.y = self._rows(self.y, index)
+        out.sample_weight = self._rows(self.sample_weight, index)
+        out.mean_weight = (
+            None if out.sample_weight is None else float(out.sample_weight.mean())
+        )
+        return out
+
+    @staticmethod
+    def _rows(value, index):
+        if value is None:
+            return None
+        if isinstance(value, torch.Tensor):
+            return value[torch.as_tensor(index, device=value.device)]
+        return value[index]
+
+    def batch(self, index):
+        """``(X_batch, (y_batch, weight_batch))`` for a slice or an index tensor."""
+        X = self.X[index] if isinstance(self.X, torch.Tensor) else self._dense(index)
+        if self.y is None:
+            return X, None
+        weight = None if self.sample_weight is None else self.sample_weight[index]
+        return X, (self.y[index], weight, self.mean_weight)
+
+    def _dense(self, index):
+        if isinstance(index, torch.Tensor):
+            index = index.cpu().numpy()
+        return torch.as_tensor(self.X[index].toarray()).to(self.dtype)
+
+
+class TensorBatches:
+    """Iterable of mini-batches over an :class:`ArrayData`.
+
+    Parameters
+    ----------
+    data : ArrayData
+    batch_size : int
+    shuffle : bool
+        Draw a new permutation each epoch from ``generator``.
+    generator : torch.Generator, default=None
+        Source of the permutations; a dedicated generator keeps the global torch RNG
+        untouched and makes shuffling reproducible.
+    """
+
+    def __init__(self, data, batch_size, shuffle=False, generator=None):
+        self.data = data
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.generator = generator
+
+    def __len__(self):
+        return -(-len(self.data) // self.batch_size)
+
+    def __iter__(self):
+        n_rows, size = len(self.data), self.batch_size
+        if not self.shuffle or size >= n_rows:
+            # In order (or one full batch, where order does not matter): plain slices,
+            # which are views and copy nothing.
+            for start in range(0, n_rows, size):
+                yield self.data.batch(slice(start, start + size))
+            return
+        order = torch.randperm(n_rows, generator=self.generator)
+        if isinstance(self.data.X, torch.Tensor):
+            order = order.to(self.data.X.device)
+        for start in range(0, n_rows, size):
+            yield self.data.batch(order[start : start + size])

@@ -1,0 +1,81 @@
+"""What a distribution family is: the one place that knows its parameters and links."""
+
+from abc import ABC, abstractmethod
+
+import torch
+
+__all__ = ["DistributionFamily"]
+
+
+class DistributionFamily(ABC):
+    """A parametric distribution over y whose parameters a network predicts.
+
+    The network emits, per row, ``n_network_outputs`` unconstrained numbers; the model adds
+    ``n_shared_outputs`` unconstrained numbers that are learned but shared by all rows (a
+    homoscedastic scale, say). Their concatenation, ``raw`` of shape
+    ``(n_rows, n_network_outputs + n_shared_outputs)``, is all a family needs: it applies
+    the links (:meth:`params`), builds the ``torch.distributions`` object in its stable
+    parameterisation (:meth:`torch_distribution`), and from there the NLL, the point
+    prediction and the user-facing distribution.
+
+    A new family is one subclass of this and one line in ``skprob.families.FAMILIES``.
+    """
+
+    #: Whether targets are real-valued with a location and a scale, so that the estimator
+    #: may standardise them before training and map the parameters back afterwards.
+    location_scale = False
+
+    #: Names of the constrained parameters, in the order :meth:`params` returns them.
+    param_names = ()
+
+    @property
+    @abstractmethod
+    def n_network_outputs(self):
+        """Number of raw outputs the network predicts for each row."""
+
+    @property
+    def n_shared_outputs(self):
+        """Number of raw parameters learned once for all rows."""
+        return 0
+
+    @abstractmethod
+    def params(self, raw):
+        """Map raw outputs to a dict of constrained parameter tensors."""
+
+    @abstractmethod
+    def torch_distribution(self, params):
+        """The ``torch.distributions`` object for ``params``; batch shape ``(n_rows,)``."""
+
+    @abstractmethod
+    def initial_raw(self, y, sample_weight):
+        """Raw values that make the untrained model the best constant fit to ``y``.
+
+        Every statistic is weighted by ``sample_weight``, so that an integer weight and a
+        repeated row give the same start.
+
+        Returns
+        -------
+        raw : ndarray of shape (n_network_outputs + n_shared_outputs,)
+        """
+
+    @abstractmethod
+    def point_prediction(self, params):
+        """The mode of the distribution (what ``predict`` returns), as a tensor."""
+
+    @abstractmethod
+    def scipy_distribution(self, params):
+        """The user-facing distribution for numpy ``params`` (scipy.stats interface)."""
+
+    def target_dtype(self, float_dtype):
+        """The torch dtype of targets in the NLL."""
+        return float_dtype
+
+    def nll(self, raw, y):
+        """Negative log-likelihood of each row: ``-log Pr(y_i | raw_i)``."""
+        return -self.torch_distribution(self.params(raw)).log_prob(y)
+
+    def params_numpy(self, raw):
+        """:meth:`params` for a numpy array of raw outputs, returned as numpy arrays."""
+        with torch.no_grad():
+            params = self.params(torch.as_tensor(raw))
+        return {name: value.cpu().numpy() for name, value in params.items()}

@@ -1,0 +1,56 @@
+"""The Categorical family: K logits, probabilities by softmax."""
+
+import numpy as np
+import torch
+from torch.distributions import Categorical as TorchCategorical
+
+from ..distributions import CategoricalDistribution
+from ._base import DistributionFamily
+
+__all__ = ["Categorical"]
+
+# Starting class frequencies are floored here so that the starting logits are finite.
+_EPS = 1e-6
+
+
+class Categorical(DistributionFamily):
+    """``y ~ Categorical(softmax(z(x)))`` over class indices ``0 .. K-1``.
+
+    The NLL is the multiclass cross-entropy ``-(z_y - logsumexp(z))``, computed from
+    log-softmax.
+    """
+
+    param_names = ("logits",)
+
+    def __init__(self, n_classes):
+        self.n_classes = n_classes
+
+    @property
+    def n_network_outputs(self):
+        return self.n_classes
+
+    def params(self, raw):
+        return {"logits": raw}
+
+    def torch_distribution(self, params):
+        return TorchCategorical(logits=params["logits"], validate_args=False)
+
+    def target_dtype(self, float_dtype):
+        return torch.long
+
+    def initial_raw(self, y, sample_weight):
+        counts = np.bincount(y, weights=sample_weight, minlength=self.n_classes)
+        frequencies = np.maximum(counts / counts.sum(), _EPS)
+        log_frequencies = np.log(frequencies)
+        return log_frequencies - log_frequencies.mean()
+
+    def point_prediction(self, params):
+        return params["logits"].argmax(dim=1)
+
+    def class_log_probs(self, params):
+        """Log-softmax of the logits."""
+        return torch.log_softmax(params["logits"], dim=1)
+
+    def scipy_distribution(self, params):
+        log_probs = torch.log_softmax(torch.as_tensor(params["logits"]), dim=1)
+        return CategoricalDistribution(log_probs.exp().numpy(), log_probs.numpy())

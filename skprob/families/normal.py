@@ -1,0 +1,78 @@
+"""The Normal family: mu through the identity link, the variance through a positive one."""
+
+import numpy as np
+import torch
+from scipy import stats
+from torch.distributions import Independent
+from torch.distributions import Normal as TorchNormal
+
+from ..links import positive_link
+from ._base import DistributionFamily
+
+__all__ = ["Normal"]
+
+
+class Normal(DistributionFamily):
+    """Independent Normal outputs: ``y_d ~ N(mu_d(x), sigma_d^2)``.
+
+    Parameters
+    ----------
+    n_targets : int
+        Number of outputs D; the NLL sums over them (they are independent).
+    heteroscedastic : bool
+        If True the network predicts the variance of every row, ``sigma_d^2(x)``; else
+        one variance per output is learned and shared by all rows.
+    variance_link : {"softplus", "exp", "square"}, default="softplus"
+        Map from a raw output to the variance. ``"square"`` is the seeds'
+        ``sigma^2 = f2[x]^2``.
+    variance_floor : float, default=1e-6
+        Lower bound on the variance (in the units the targets are trained in), so that the
+        likelihood stays bounded and the variance cannot collapse onto single points.
+    """
+
+    location_scale = True
+    param_names = ("loc", "scale")
+
+    def __init__(
+        self,
+        n_targets,
+        heteroscedastic,
+        variance_link="softplus",
+        variance_floor=1e-6,
+    ):
+        self.n_targets = n_targets
+        self.heteroscedastic = heteroscedastic
+        self.variance_link = variance_link
+        self.variance_floor = variance_floor
+        self._link = positive_link(variance_link, floor=variance_floor)
+
+    @property
+    def n_network_outputs(self):
+        return 2 * self.n_targets if self.heteroscedastic else self.n_targets
+
+    @property
+    def n_shared_outputs(self):
+        return 0 if self.heteroscedastic else self.n_targets
+
+    def params(self, raw):
+        loc, raw_variance = raw[:, : self.n_targets], raw[:, self.n_targets :]
+        return {"loc": loc, "scale": self._link(raw_variance).sqrt()}
+
+    def torch_distribution(self, params):
+        return Independent(
+            TorchNormal(params["loc"], params["scale"], validate_args=False), 1
+        )
+
+    def initial_raw(self, y, sample_weight):
+        mean = np.average(y, axis=0, weights=sample_weight)
+        variance = np.average((y - mean) ** 2, axis=0, weights=sample_weight)
+        # A constant target still needs a usable starting variance.
+        variance = np.where(variance > 10 * self.variance_floor, variance, 1.0)
+        raw_variance = self._link.inv(torch.as_tensor(variance, dtype=torch.float64))
+        return np.concatenate([mean, raw_variance.numpy()])
+
+    def point_prediction(self, params):
+        return params["loc"]
+
+    def scipy_distribution(self, params):
+        return stats.norm(loc=params["loc"], scale=params["scale"])

@@ -1,0 +1,240 @@
+"""Regressors: Normal predictive distributions, homoscedastic and heteroscedastic."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseDistributionEstimator
+from ._docstrings import fill_doc
+from .families import Normal
+from .links import POSITIVE_LINKS
+
+__all__ = ["GaussianRegressor", "HeteroscedasticRegressor"]
+
+
+class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
+    """Shared by the regressors: standardised targets, Normal family, ``return_std``."""
+
+    _heteroscedastic = False
+
+    def _target_validation(self):
+        return {"multi_output": True, "y_numeric": True}
+
+    def _encode_targets(self, y, sample_weight):
+        y = np.asarray(y, dtype=np.float64)
+        self._y_ndim = y.ndim
+        y = y.reshape(len(y), -1)
+        self.n_outputs_ = y.shape[1]
+        # Outputs on different scales are standardised (weighted, like every statistic
+        # taken from the data) and the distribution is mapped back in predict_dist.
+        loc = np.average(y, axis=0, weights=sample_weight)
+        scale = np.sqrt(np.average((y - loc) ** 2, axis=0, weights=sample_weight))
+        tiny = np.finfo(np.float64).eps * np.maximum(np.abs(loc), 1.0)
+        scale = np.where(scale > tiny, scale, 1.0)
+        self.target_loc_, self.target_scale_ = loc, scale
+        return (y - loc) / scale
+
+    def _log_target_scale(self):
+        return float(np.log(self.target_scale_).sum())
+
+    def _make_family(self):
+        return Normal(self.n_outputs_, heteroscedastic=self._heteroscedastic)
+
+    def _mean_and_std(self, X):
+        params = self._predict_params(X)
+        mean = params["loc"] * self.target_scale_ + self.target_loc_
+        std = params["scale"] * self.target_scale_
+        if self._y_ndim == 1:
+            return mean[:, 0], std[:, 0]
+        return mean, std
+
+    def predict(self, X, return_std=False):
+        """Predict the mean (the mode of the Normal) of y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        return_std : bool, default=False
+            Also return the predictive standard deviation (sklearn's convention, as in
+            ``GaussianProcessRegressor``; it flows through ``Pipeline.predict``).
+
+        Returns
+        -------
+        y_mean : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y_std : ndarray of the same shape
+            Only with ``return_std=True``; in the units of y.
+        """
+        mean, std = self._mean_and_std(X)
+        return (mean, std) if return_std else mean
+
+    def predict_dist(self, X):
+        """The predictive Normal distribution of y for each row, in the units of y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        dist : scipy.stats frozen ``norm``
+            Shape (n_samples,) or (n_samples, n_outputs) like y: ``mean()``, ``std()``,
+            ``logpdf(y)``, ``cdf``, ``ppf``, ``interval(confidence)``, ``rvs``, ...
+        """
+        mean, std = self._mean_and_std(X)
+        return self.family_.scipy_distribution({"loc": mean, "scale": std})
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+
+@fill_doc
+class GaussianRegressor(_NormalRegressor):
+    """Regression with a Normal predictive distribution and one learned sigma per output.
+
+    The network predicts the mean, ``mu = f[x, phi]``; the standard deviation of each
+    output is a single learned parameter (homoscedastic noise). Minimising the Gaussian
+    NLL gives the least-squares fit for mu, and sigma is the maximum-likelihood estimate
+    of the residual spread. Targets are standardised internally (per output, weighted) and
+    every prediction is in the units of y.
+
+    Parameters
+    ----------
+    {common_parameters}
+
+    Attributes
+    ----------
+    {common_attributes}
+    n_outputs_ : int
+        Number of outputs of y.
+    target_loc_, target_scale_ : ndarray of shape (n_outputs_,)
+        Weighted mean and standard deviation used to standardise y.
+
+    See Also
+    --------
+    HeteroscedasticRegressor : the standard deviation depends on x.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skprob import GaussianRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=4, noise=10, random_state=0)
+    >>> reg = GaussianRegressor(hidden_layer_sizes=(), max_epochs=500,
+    ...                         random_state=0).fit(X, y)
+    >>> mean, std = reg.predict(X[:3], return_std=True)
+    >>> mean.shape, std.shape
+    ((3,), (3,))
+    >>> dist = reg.predict_dist(X[:3])
+    >>> bool((dist.interval(0.9)[0] < dist.mean()).all())
+    True
+    """
+
+
+@fill_doc
+class HeteroscedasticRegressor(_NormalRegressor):
+    """Regression with a Normal predictive distribution whose variance depends on x.
+
+    The network has two heads per output: ``mu = f1[x, phi]`` and
+    ``sigma^2 = g(f2[x, phi]) + variance_floor``, with ``g`` a positive link. Training
+    minimises the Gaussian NLL, in which every row's squared error is weighted by its own
+    predicted precision.
+
+    Parameters
+    ----------
+    {common_parameters}
+    variance_link : {{"softplus", "exp", "square"}}, default="softplus"
+        The positive map ``g``. ``"square"`` is the seeds' ``sigma^2 = f2[x]^2``;
+        ``"softplus"`` is the stable default: linear growth, no vanishing gradient at 0.
+    variance_floor : float, default=1e-6
+        Lower bound on sigma^2 in units of the variance of y, which keeps the likelihood
+        bounded: a network free to shrink sigma onto single training points would
+        otherwise drive the NLL to minus infinity (variance collapse).
+
+    Attributes
+    ----------
+    {common_attributes}
+    n_outputs_ : int
+        Number of outputs of y.
+    target_loc_, target_scale_ : ndarray of shape (n_outputs_,)
+        Weighted mean and standard deviation used to standardise y.
+
+    See Also
+    --------
+    GaussianRegressor : one sigma per output, for noise that does not depend on x.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprob import HeteroscedasticRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(500, 1))
+    >>> y = X[:, 0] + rng.normal(scale=0.05 + 0.5 * (X[:, 0] > 0))
+    >>> reg = HeteroscedasticRegressor(hidden_layer_sizes=(32,), random_state=0)
+    >>> reg = reg.fit(X, y)
+    >>> _, std = reg.predict([[-0.5], [0.5]], return_std=True)
+    >>> bool(std[0] < std[1])
+    True
+    """
+
+    _heteroscedastic = True
+
+    _parameter_constraints = {
+        **_NormalRegressor._parameter_constraints,
+        "variance_link": [StrOptions(set(POSITIVE_LINKS))],
+        "variance_floor": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        activation="relu",
+        optimizer="adam",
+        learning_rate="auto",
+        momentum=0.9,
+        nesterov=False,
+        batch_size="auto",
+        max_epochs=200,
+        weight_decay=1e-4,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+        variance_link="softplus",
+        variance_floor=1e-6,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation=activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterov=nesterov,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            weight_decay=weight_decay,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+        )
+        self.variance_link = variance_link
+        self.variance_floor = variance_floor
+
+    def _make_family(self):
+        return Normal(
+            self.n_outputs_,
+            heteroscedastic=True,
+            variance_link=self.variance_link,
+            variance_floor=self.variance_floor,
+        )
