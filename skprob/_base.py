@@ -183,9 +183,7 @@ class BaseDistributionEstimator(BaseEstimator):
         )
 
         rng = check_random_state(self.random_state)
-        init_seed, shuffle_seed, split_seed = rng.randint(
-            np.iinfo(np.int32).max, size=3
-        )
+        init_seed, shuffle_seed, split_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         train, valid = self._split(data, y_model, split_seed)
 
         # Building the module under a forked RNG keeps the global torch state untouched
@@ -307,6 +305,8 @@ class BaseDistributionEstimator(BaseEstimator):
             weight_decay=self.weight_decay,
             shuffle_seed=shuffle_seed,
             **{f"optimizer__{key}": value for key, value in optimizer_kwargs.items()},
+            # skorch formats its epoch table even when it prints nothing: drop it then.
+            **({} if self.verbose else {"callbacks__print_log": None}),
         )
 
     def _store_training_results(self, net, family, dtype, used_validation):
@@ -316,9 +316,7 @@ class BaseDistributionEstimator(BaseEstimator):
         self.n_iter_ = len(history)
         self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=float)
         if used_validation:
-            self.validation_loss_curve_ = np.asarray(
-                history[:, "valid_loss"], dtype=float
-            )
+            self.validation_loss_curve_ = np.asarray(history[:, "valid_loss"], dtype=float)
             self.best_validation_loss_ = float(np.min(self.validation_loss_curve_))
         self._torch_dtype = dtype
         if self.n_iter_ >= self.max_epochs:
@@ -348,8 +346,9 @@ class BaseDistributionEstimator(BaseEstimator):
 
     def _predict_params(self, X):
         """The family's constrained parameters for ``X``, as numpy arrays."""
+        raw = self._raw_predictions(X)
         with torch.no_grad():
-            params = self.family_.params(self._raw_predictions(X))
+            params = self.family_.params(raw)
         return {name: value.numpy() for name, value in params.items()}
 
     @abstractmethod

@@ -5,6 +5,8 @@ time, which dominates the cost of training a small network on tabular data. Here
 one index (or slice) operation on whole tensors.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 import torch
@@ -12,18 +14,32 @@ import torch
 __all__ = ["ArrayData", "TensorBatches"]
 
 
+#: Sparse features whose dense copy fits in this many bytes are densified once; larger
+#: ones stay sparse and are densified one batch at a time.
+DENSIFY_SPARSE_BELOW_BYTES = 256 * 2**20
+
+
 def _to_tensor(array, dtype):
     if array is None:
         return None
     if sp.issparse(array):
-        return sp.csr_array(array)
-    return torch.as_tensor(np.asarray(array)).to(dtype)
+        dense_bytes = array.shape[0] * array.shape[1] * dtype.itemsize
+        if dense_bytes > DENSIFY_SPARSE_BELOW_BYTES:
+            return sp.csr_array(array)
+        array = array.toarray()
+    with warnings.catch_warnings():
+        # A read-only array (a memmap, say) is shared rather than copied: training
+        # never writes to its inputs, so torch's warning about writes does not apply.
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        return torch.as_tensor(np.asarray(array)).to(dtype)
 
 
 class ArrayData:
     """Features, targets and row weights held as whole tensors.
 
-    Sparse features stay sparse (CSR) and are densified one batch at a time.
+    Sparse features are densified once if the dense copy is small
+    (:data:`DENSIFY_SPARSE_BELOW_BYTES`); otherwise they stay sparse (CSR) and are
+    densified one batch at a time.
 
     Parameters
     ----------
@@ -43,9 +59,7 @@ class ArrayData:
         self.sample_weight = _to_tensor(sample_weight, dtype)
         # Batches are normalised by the mean weight of the whole set, so that the
         # batch-size-weighted mean of batch losses is the weighted mean over all rows.
-        self.mean_weight = (
-            None if sample_weight is None else float(np.mean(sample_weight))
-        )
+        self.mean_weight = None if sample_weight is None else float(np.mean(sample_weight))
 
     def __len__(self):
         return self.X.shape[0]

@@ -41,8 +41,8 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
+        raw = self._raw_predictions(X)
         with torch.no_grad():
-            raw = self._raw_predictions(X)
             return self.family_.class_log_probs(self.family_.params(raw)).numpy()
 
     def predict_proba(self, X):
@@ -71,9 +71,9 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
+        raw = self._raw_predictions(X)
         with torch.no_grad():
-            params = self.family_.params(self._raw_predictions(X))
-            index = self.family_.point_prediction(params).numpy()
+            index = self.family_.point_prediction(self.family_.params(raw)).numpy()
         return self.classes_[index]
 
     def predict_dist(self, X):

@@ -1,4 +1,4 @@
-"""Predictive distributions with scipy.stats' interface where scipy has no vectorised one."""
+"""Predictive distributions with scipy.stats' interface, where scipy has none vectorised."""
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -33,9 +33,7 @@ class CategoricalDistribution:
     def __init__(self, probs, log_probs=None):
         probs = np.asarray(probs, dtype=float)
         if probs.ndim != 2:
-            raise ValueError(
-                f"probs must be 2-D (n_rows, n_classes), got {probs.shape}."
-            )
+            raise ValueError(f"probs must be 2-D (n_rows, n_classes), got {probs.shape}.")
         self.probs = probs
         if log_probs is None:
             with np.errstate(divide="ignore"):
@@ -109,9 +107,7 @@ class CategoricalDistribution:
 
     def entropy(self):
         """Shannon entropy of each row, in nats."""
-        return -np.sum(
-            np.where(self.probs > 0, self.probs * self.log_probs, 0.0), axis=1
-        )
+        return -np.sum(np.where(self.probs > 0, self.probs * self.log_probs, 0.0), axis=1)
 
     def rvs(self, size=None, random_state=None):
         """Draw class indices; ``size`` is the number of draws per row (or None for one)."""
@@ -126,6 +122,4 @@ class CategoricalDistribution:
         return draws.reshape(tuple(np.atleast_1d(size)) + (len(self),))
 
     def __repr__(self):
-        return (
-            f"CategoricalDistribution(n_rows={len(self)}, n_classes={self.n_classes})"
-        )
+        return f"CategoricalDistribution(n_rows={len(self)}, n_classes={self.n_classes})"

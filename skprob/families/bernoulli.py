@@ -11,7 +11,7 @@ from ._base import DistributionFamily
 
 __all__ = ["Bernoulli"]
 
-# Starting probabilities are kept this far from 0 and 1 so that the starting logit is finite.
+# Starting probabilities stay this far from 0 and 1, so that the starting logit is finite.
 _EPS = 1e-6
 
 
