@@ -1,0 +1,30 @@
+"""Shared settings for the tests."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes
+from sklearn.preprocessing import StandardScaler
+
+#: A linear model trained to convergence: the recipe's identities are exact only there.
+LINEAR_EXACT = {
+    "hidden_layer_sizes": (),
+    "optimizer": "lbfgs",
+    "weight_decay": 0.0,
+    "tol": 1e-10,
+    "max_epochs": 200,
+    "random_state": 0,
+}
+
+#: A small, quick network for behaviour tests.
+SMALL = {"hidden_layer_sizes": (16,), "max_epochs": 30, "random_state": 0}
+
+
+@pytest.fixture(scope="session")
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture
+def rng():
+    return np.random.RandomState(0)

@@ -1,0 +1,131 @@
+"""Each family's NLL against scipy.stats, its links, and its starting values."""
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from skprob.families import FAMILIES, Bernoulli, Categorical, Normal
+from skprob.links import POSITIVE_LINKS, positive_link
+
+RNG = np.random.RandomState(0)
+
+
+def raw_tensor(n_rows, n_columns, scale=3.0):
+    return torch.as_tensor(RNG.normal(scale=scale, size=(n_rows, n_columns)))
+
+
+@pytest.mark.parametrize("heteroscedastic", [False, True])
+@pytest.mark.parametrize("link", sorted(POSITIVE_LINKS))
+@pytest.mark.parametrize("n_targets", [1, 3])
+def test_normal_nll_is_minus_scipy_logpdf_summed_over_outputs(
+    heteroscedastic, link, n_targets
+):
+    family = Normal(n_targets, heteroscedastic=heteroscedastic, variance_link=link)
+    raw = raw_tensor(50, 2 * n_targets)
+    y = torch.as_tensor(RNG.normal(size=(50, n_targets)))
+    params = family.params_numpy(raw.numpy())
+    expected = -stats.norm(params["loc"], params["scale"]).logpdf(y.numpy()).sum(axis=1)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-10)
+
+
+def test_normal_variance_follows_the_link_plus_floor():
+    family = Normal(1, heteroscedastic=True, variance_link="square", variance_floor=0.01)
+    raw = torch.tensor([[0.0, 2.0], [0.0, 0.0]])
+    scale = family.params(raw)["scale"][:, 0]
+    # The seeds' sigma^2 = f2^2, plus the floor.
+    np.testing.assert_allclose(scale.numpy() ** 2, [4.01, 0.01], rtol=1e-6)
+
+
+def test_bernoulli_nll_is_minus_scipy_logpmf():
+    family = Bernoulli()
+    raw = raw_tensor(100, 1)
+    y = torch.as_tensor(RNG.randint(0, 2, size=100), dtype=torch.float64)
+    p = torch.sigmoid(raw[:, 0]).numpy()
+    expected = -stats.bernoulli(p).logpmf(y.numpy())
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-10)
+
+
+def test_bernoulli_nll_is_stable_for_extreme_logits():
+    # log(sigmoid(-800)) underflows to -inf; the softplus form gives the exact 800.
+    family = Bernoulli()
+    raw = torch.tensor([[-800.0], [800.0]], dtype=torch.float64)
+    y = torch.tensor([1.0, 0.0], dtype=torch.float64)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), [800.0, 800.0])
+    log_probs = family.class_log_probs(family.params(raw)).numpy()
+    assert np.isfinite(log_probs).all()
+    np.testing.assert_allclose(log_probs[0], [0.0, -800.0])
+
+
+def test_categorical_nll_is_minus_scipy_multinomial_logpmf():
+    family = Categorical(4)
+    raw = raw_tensor(60, 4)
+    y = torch.as_tensor(RNG.randint(0, 4, size=60))
+    probs = torch.softmax(raw, dim=1).numpy()
+    one_hot = np.eye(4)[y.numpy()]
+    expected = -stats.multinomial(1, probs).logpmf(one_hot)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-10)
+
+
+def test_categorical_nll_is_cross_entropy_from_logits():
+    family = Categorical(3)
+    raw = torch.tensor([[1000.0, 0.0, -1000.0]], dtype=torch.float64)
+    y = torch.tensor([2])
+    # -(z_y - logsumexp(z)) = 2000, finite although softmax(z)_y underflows to 0.
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), [2000.0])
+
+
+@pytest.mark.parametrize("name", sorted(POSITIVE_LINKS))
+def test_positive_links_map_any_raw_value_into_the_domain(name):
+    floor = 1e-6
+    link = positive_link(name, floor=floor)
+    raw = torch.linspace(-80, 80, 2001, dtype=torch.float64)
+    value = link(raw)
+    assert torch.isfinite(value).all()
+    assert (value >= floor).all()
+    # The inverse recovers the raw value wherever the map is one-to-one.
+    inside = torch.linspace(0.1, 20, 50, dtype=torch.float64)
+    np.testing.assert_allclose(link.inv(link(inside)).numpy(), inside.numpy(), rtol=1e-6)
+
+
+def test_unknown_link_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown positive link 'cube'"):
+        positive_link("cube")
+
+
+@pytest.mark.parametrize(
+    "family, y",
+    [
+        (Normal(2, heteroscedastic=False), RNG.normal(size=(30, 2))),
+        (Normal(1, heteroscedastic=True), RNG.normal(size=(30, 1))),
+        (Bernoulli(), RNG.randint(0, 2, size=30).astype(float)),
+        (Categorical(3), RNG.randint(0, 3, size=30)),
+    ],
+    ids=["normal", "heteroscedastic", "bernoulli", "categorical"],
+)
+def test_initial_raw_is_the_weighted_constant_fit(family, y):
+    weights = RNG.randint(0, 4, size=len(y)).astype(float)
+    weights[0] = 1.0
+    repeated = np.repeat(y, weights.astype(int), axis=0)
+    np.testing.assert_allclose(
+        family.initial_raw(y, weights),
+        family.initial_raw(repeated, np.ones(len(repeated))),
+        rtol=1e-12,
+        atol=1e-12,
+    )
+    raw = torch.as_tensor(family.initial_raw(y, weights)).expand(len(y), -1)
+    # The constant start is the maximum-likelihood constant: its NLL beats nearby ones.
+    weights_t = torch.as_tensor(weights)
+    best = (weights_t * family.nll(raw, torch.as_tensor(y))).sum()
+    # Shift one raw coordinate (all logits together would leave softmax unchanged).
+    for shift in (-0.1, 0.1):
+        shifted = raw.clone()
+        shifted[:, 0] += shift
+        worse = (weights_t * family.nll(shifted, torch.as_tensor(y))).sum()
+        assert best < worse
+
+
+def test_every_registered_family_is_a_family():
+    from skprob.families import DistributionFamily
+
+    assert all(issubclass(cls, DistributionFamily) for cls in FAMILIES.values())

@@ -1,0 +1,137 @@
+"""The recipe's identities: with a linear f[x, phi], maximum likelihood is a classical fit.
+
+- Gaussian NLL with a learned sigma is least squares, and sigma is the residual RMS.
+- Bernoulli NLL is binary cross-entropy: unpenalised logistic regression.
+- Categorical NLL is multiclass cross-entropy: unpenalised multinomial logistic regression.
+- The predictive distribution's NLL at the training targets is the loss training minimised.
+"""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LinearRegression, LogisticRegression
+
+from skprob import (
+    BernoulliClassifier,
+    CategoricalClassifier,
+    GaussianRegressor,
+    HeteroscedasticRegressor,
+)
+from skprob._data import ArrayData
+
+from .conftest import LINEAR_EXACT
+
+# L-BFGS stops at a gradient tolerance, so the fits agree to about 1e-5; these bounds
+# leave a margin of ten.
+PREDICTION_RTOL = 1e-4
+PROBABILITY_ATOL = 5e-4
+
+
+def unpenalised_logistic_regression(X, y):
+    return LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000).fit(X, y)
+
+
+def test_gaussian_linear_model_is_least_squares(diabetes):
+    X, y = diabetes
+    reg = GaussianRegressor(**LINEAR_EXACT).fit(X, y)
+    ols = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(
+        reg.predict(X), ols.predict(X), rtol=PREDICTION_RTOL, atol=1e-3
+    )
+    # The maximum-likelihood sigma is the root mean squared residual (divided by n).
+    residual_rms = np.sqrt(np.mean((y - ols.predict(X)) ** 2))
+    np.testing.assert_allclose(reg.predict_dist(X).std(), residual_rms, rtol=1e-4)
+
+
+def test_gaussian_linear_model_is_weighted_least_squares(diabetes, rng):
+    X, y = diabetes
+    weights = rng.uniform(0.1, 3.0, size=len(y))
+    reg = GaussianRegressor(**LINEAR_EXACT).fit(X, y, sample_weight=weights)
+    wls = LinearRegression().fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(
+        reg.predict(X), wls.predict(X), rtol=PREDICTION_RTOL, atol=1e-3
+    )
+
+
+def test_bernoulli_linear_model_is_logistic_regression():
+    X, y = make_classification(n_samples=400, n_features=5, flip_y=0.2, random_state=0)
+    clf = BernoulliClassifier(**LINEAR_EXACT).fit(X, y)
+    reference = unpenalised_logistic_regression(X, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(X), reference.predict_proba(X), atol=PROBABILITY_ATOL
+    )
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_categorical_linear_model_is_multinomial_logistic_regression(n_classes):
+    X, y = make_classification(
+        n_samples=400,
+        n_features=6,
+        n_informative=4,
+        n_classes=n_classes,
+        flip_y=0.2,
+        random_state=0,
+    )
+    clf = CategoricalClassifier(**LINEAR_EXACT).fit(X, y)
+    reference = unpenalised_logistic_regression(X, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(X), reference.predict_proba(X), atol=PROBABILITY_ATOL
+    )
+
+
+def minimised_loss(estimator, X, y):
+    """The training criterion of ``estimator`` on (X, y), as the net computes it."""
+    net = estimator.net_
+    targets = estimator._encode_targets(np.asarray(y), np.ones(len(y)))
+    data = ArrayData(
+        X,
+        targets,
+        dtype=estimator._torch_dtype,
+        target_dtype=estimator.family_.target_dtype(estimator._torch_dtype),
+    )
+    X_batch, target_batch = data.batch(slice(None))
+    with torch.no_grad():
+        return net.get_loss(net.infer(X_batch), target_batch, training=False).item()
+
+
+def mean_nll_of_predictive_distribution(estimator, X, y):
+    dist = estimator.predict_dist(X)
+    if hasattr(dist, "logpdf"):
+        return -dist.logpdf(y).reshape(len(y), -1).sum(axis=1).mean()
+    index = np.searchsorted(estimator.classes_, y)
+    return -np.mean(dist.logpmf(index))
+
+
+@pytest.mark.parametrize(
+    "Estimator, multi_output",
+    [
+        (GaussianRegressor, False),
+        (GaussianRegressor, True),
+        (HeteroscedasticRegressor, True),
+        (BernoulliClassifier, False),
+        (CategoricalClassifier, False),
+    ],
+)
+def test_predictive_nll_is_the_minimised_loss(Estimator, multi_output, diabetes):
+    X, y = diabetes
+    if Estimator in (BernoulliClassifier, CategoricalClassifier):
+        y = np.digitize(
+            y, np.quantile(y, [0.5] if Estimator is BernoulliClassifier else [0.33, 0.66])
+        )
+    elif multi_output:
+        y = np.column_stack([y, 1000 * y + X[:, 0]])
+    estimator = Estimator(hidden_layer_sizes=(8,), max_epochs=20, random_state=0)
+    estimator.fit(X, y)
+    expected = minimised_loss(estimator, X, y)
+    np.testing.assert_allclose(
+        mean_nll_of_predictive_distribution(estimator, X, y), expected, rtol=1e-9
+    )
+
+
+def test_converged_training_loss_is_the_predictive_nll(diabetes):
+    X, y = diabetes
+    reg = GaussianRegressor(**LINEAR_EXACT).fit(X, y)
+    nll = -reg.predict_dist(X).logpdf(y).mean()
+    # Without weight decay and at convergence, the last recorded loss is the NLL of y.
+    np.testing.assert_allclose(reg.loss_curve_[-1], nll, rtol=1e-6)
