@@ -325,7 +325,7 @@ class BaseDistributionEstimator(BaseEstimator):
                 f"and its {'validation' if used_validation else 'training'} loss was "
                 "still improving; increase max_epochs.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,  # the caller of fit, past sklearn's _fit_context
             )
 
     # -- prediction ---------------------------------------------------------------------

@@ -90,7 +90,8 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         dist : distribution with scipy.stats' discrete interface
             ``pmf``, ``logpmf``, ``cdf``, ``ppf``, ``mean``, ``var``, ``rvs``, ...
         """
-        return self.family_.scipy_distribution(self._predict_params(X))
+        params = self._predict_params(X)
+        return self.family_.scipy_distribution(params)
 
 
 @fill_doc

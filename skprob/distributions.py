@@ -107,7 +107,11 @@ class CategoricalDistribution:
 
     def entropy(self):
         """Shannon entropy of each row, in nats."""
-        return -np.sum(np.where(self.probs > 0, self.probs * self.log_probs, 0.0), axis=1)
+        # 0 * log(0) counts as 0; masking the product avoids evaluating 0 * -inf.
+        terms = np.multiply(
+            self.probs, self.log_probs, out=np.zeros_like(self.probs), where=self.probs > 0
+        )
+        return -terms.sum(axis=1)
 
     def rvs(self, size=None, random_state=None):
         """Draw class indices; ``size`` is the number of draws per row (or None for one)."""

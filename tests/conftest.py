@@ -16,7 +16,12 @@ LINEAR_EXACT = {
 }
 
 #: A small, quick network for behaviour tests.
-SMALL = {"hidden_layer_sizes": (16,), "max_epochs": 30, "random_state": 0}
+SMALL = {
+    "hidden_layer_sizes": (16,),
+    "learning_rate": 0.01,
+    "max_epochs": 60,
+    "random_state": 0,
+}
 
 
 @pytest.fixture(scope="session")

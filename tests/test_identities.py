@@ -22,6 +22,8 @@ from skprob._data import ArrayData
 
 from .conftest import LINEAR_EXACT
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 # L-BFGS stops at a gradient tolerance, so the fits agree to about 1e-5; these bounds
 # leave a margin of ten.
 PREDICTION_RTOL = 1e-4

@@ -1,0 +1,87 @@
+"""Classifier behaviour: labels, probabilities, the binary-only Bernoulli, the mode."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_classification
+
+from skprob import BernoulliClassifier, CategoricalClassifier
+from skprob.distributions import CategoricalDistribution
+
+from .conftest import SMALL
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def binary():
+    return make_classification(n_samples=200, n_features=5, random_state=0)
+
+
+@pytest.mark.parametrize("Classifier", [BernoulliClassifier, CategoricalClassifier])
+@pytest.mark.parametrize(
+    "labels",
+    [np.array(["no", "yes"]), np.array([False, True]), np.array([-1, 1])],
+    ids=["strings", "bools", "minus-one-one"],
+)
+def test_any_binary_labels(Classifier, labels, binary):
+    X, y01 = binary
+    y = labels[y01]
+    clf = Classifier(**SMALL).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, np.sort(labels))
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # predict is the mode: the class of the larger probability.
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(X, y) > 0.8
+
+
+def test_categorical_probability_columns_follow_classes_order():
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["virginica", "setosa", "versicolor"])[y]  # not in sorted order
+    clf = CategoricalClassifier(**SMALL).fit(X, names)
+    np.testing.assert_array_equal(clf.classes_, ["setosa", "versicolor", "virginica"])
+    proba = clf.predict_proba(X)
+    for k, label in enumerate(clf.classes_):
+        # Each column is highest on average for the rows of its own class.
+        assert proba[names == label, k].mean() > 0.5
+
+
+def test_predict_log_proba_is_log_of_predict_proba(binary):
+    X, y = binary
+    for Classifier in (BernoulliClassifier, CategoricalClassifier):
+        clf = Classifier(**SMALL).fit(X, y)
+        np.testing.assert_allclose(
+            np.exp(clf.predict_log_proba(X)), clf.predict_proba(X), rtol=1e-6
+        )
+
+
+def test_bernoulli_rejects_multiclass_and_points_to_categorical():
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="Only binary classification is supported") as e:
+        BernoulliClassifier(**SMALL).fit(X, y)
+    assert "CategoricalClassifier" in str(e.value)
+
+
+@pytest.mark.parametrize("Classifier", [BernoulliClassifier, CategoricalClassifier])
+def test_a_single_class_is_a_clear_error(Classifier):
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        Classifier(**SMALL).fit(X, np.zeros(20))
+
+
+def test_predict_dist_matches_predict_proba(binary):
+    X, y = binary
+    bernoulli = BernoulliClassifier(**SMALL).fit(X, y)
+    dist = bernoulli.predict_dist(X)
+    np.testing.assert_allclose(dist.pmf(1), bernoulli.predict_proba(X)[:, 1], rtol=1e-6)
+    np.testing.assert_allclose(dist.mean(), bernoulli.predict_proba(X)[:, 1], rtol=1e-6)
+
+    X3, y3 = load_iris(return_X_y=True)
+    categorical = CategoricalClassifier(**SMALL).fit(X3, y3)
+    dist = categorical.predict_dist(X3)
+    assert isinstance(dist, CategoricalDistribution)
+    np.testing.assert_allclose(dist.probs, categorical.predict_proba(X3), rtol=1e-6)
+    np.testing.assert_allclose(
+        dist.logpmf(y3), categorical.predict_log_proba(X3)[np.arange(len(y3)), y3]
+    )

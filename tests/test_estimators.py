@@ -1,0 +1,229 @@
+"""Behaviour every estimator shares: validation, errors, reproducibility, persistence."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import torch
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skprob import (
+    BernoulliClassifier,
+    CategoricalClassifier,
+    GaussianRegressor,
+    HeteroscedasticRegressor,
+    TrainingDivergedError,
+)
+
+from .conftest import SMALL
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+ESTIMATORS = [
+    GaussianRegressor,
+    HeteroscedasticRegressor,
+    BernoulliClassifier,
+    CategoricalClassifier,
+]
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_classification(n_samples=150, n_features=6, random_state=0)
+    return X, y
+
+
+def predictions(estimator, X):
+    if hasattr(estimator, "predict_proba"):
+        return estimator.predict_proba(X)
+    return np.column_stack(estimator.predict(X, return_std=True))
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_same_random_state_same_model_and_global_rng_untouched(Estimator, data):
+    X, y = data
+    # The legacy global RandomState is what random_state=None draws from: it must stay.
+    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()  # noqa: NPY002
+    first = predictions(Estimator(**SMALL).fit(X, y), X)
+    second = predictions(Estimator(**SMALL).fit(X, y), X)
+    np.testing.assert_array_equal(first, second)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert np.random.get_state()[1].tolist() == numpy_state[1].tolist()  # noqa: NPY002
+    other = predictions(Estimator(**{**SMALL, "random_state": 1}).fit(X, y), X)
+    assert not np.allclose(first, other)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_inputs_are_never_modified(Estimator, data):
+    X, y = data
+    X_copy, y_copy = X.copy(), y.copy()
+    weights = np.linspace(0.5, 2.0, len(y))
+    weights_copy = weights.copy()
+    estimator = Estimator(**SMALL).fit(X, y, sample_weight=weights)
+    estimator.predict(X)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+    np.testing.assert_array_equal(weights, weights_copy)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_pickle_and_clone_round_trip(Estimator, data):
+    X, y = data
+    estimator = Estimator(**SMALL).fit(X, y)
+    restored = pickle.loads(pickle.dumps(estimator))
+    np.testing.assert_array_equal(predictions(restored, X), predictions(estimator, X))
+    fresh = clone(estimator)
+    assert fresh.get_params() == estimator.get_params()
+    assert not hasattr(fresh, "net_")
+    fresh.set_params(max_epochs=3, hidden_layer_sizes=(4, 4))
+    assert fresh.fit(X, y).n_iter_ <= 3
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_divergence_is_an_error_that_names_the_learning_rate(Estimator, data):
+    X, y = data
+    # Cross-entropy has bounded gradients, so a huge step alone only makes the weights
+    # grow; on badly scaled features the outputs then overflow within a few steps.
+    estimator = Estimator(
+        optimizer="sgd", learning_rate=1e12, max_epochs=20, random_state=0
+    )
+    with pytest.raises(TrainingDivergedError, match="learning rate"):
+        estimator.fit(X * 1e200, y)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_non_finite_predictions_are_an_error_not_nan(Estimator, data):
+    X, y = data
+    estimator = Estimator(**SMALL).fit(X, y)
+    with torch.no_grad():
+        estimator.net_.module_.output.weight[0, 0] = float("nan")
+    with pytest.raises(TrainingDivergedError, match="non-finite"):
+        estimator.predict(X)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_unfitted_estimator_raises_not_fitted(Estimator, data):
+    with pytest.raises(NotFittedError):
+        Estimator().predict_dist(data[0])
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"activation": "swish"}, InvalidParameterError, "activation"),
+        ({"optimizer": "rmsprop"}, InvalidParameterError, "optimizer"),
+        ({"learning_rate": -1.0}, InvalidParameterError, "learning_rate"),
+        ({"batch_size": 0}, InvalidParameterError, "batch_size"),
+        ({"validation_fraction": 1.0}, InvalidParameterError, "validation_fraction"),
+        ({"hidden_layer_sizes": (10, 0)}, ValueError, "hidden_layer_sizes"),
+        ({"device": "not-a-device"}, ValueError, "not a torch device"),
+    ],
+)
+def test_bad_parameters_are_named(params, error, match, data):
+    with pytest.raises(error, match=match):
+        GaussianRegressor(**params).fit(*data)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-GPU message")
+def test_cuda_without_a_gpu_is_a_clear_error(data):
+    with pytest.raises(ValueError, match="no CUDA device"):
+        CategoricalClassifier(device="cuda").fit(*data)
+
+
+def test_all_zero_weights_are_an_error(data):
+    X, y = data
+    with pytest.raises(ValueError, match="non-zero"):
+        GaussianRegressor().fit(X, y, sample_weight=np.zeros(len(y)))
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_sparse_input_matches_dense(Estimator, data):
+    X, y = data
+    X = np.where(np.abs(X) > 1, X, 0.0)
+    dense = Estimator(**SMALL).fit(X, y)
+    sparse = Estimator(**SMALL).fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(
+        predictions(sparse, sp.csr_matrix(X)), predictions(dense, X), rtol=1e-10
+    )
+
+
+def test_large_sparse_input_is_densified_per_batch(data, monkeypatch):
+    from skprob import _data
+
+    X, y = data
+    monkeypatch.setattr(_data, "DENSIFY_SPARSE_BELOW_BYTES", 0)
+    sparse = CategoricalClassifier(**SMALL).fit(sp.csr_matrix(X), y)
+    monkeypatch.undo()
+    dense = CategoricalClassifier(**SMALL).fit(X, y)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X), rtol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_training_dtype_follows_float_input(dtype, data):
+    X, y = data
+    estimator = CategoricalClassifier(**SMALL).fit(X.astype(dtype), y)
+    expected = torch.float32 if dtype == np.float32 else torch.float64
+    assert next(estimator.net_.module_.parameters()).dtype == expected
+
+
+def test_early_stopping_holds_out_validation_rows():
+    X, y = make_classification(n_samples=1200, n_features=6, random_state=0)
+    auto = CategoricalClassifier(hidden_layer_sizes=(16,), random_state=0).fit(X, y)
+    # "auto" turns early stopping on from 1000 rows, and keeps the best epoch.
+    assert len(auto.validation_loss_curve_) == auto.n_iter_
+    assert auto.best_validation_loss_ == auto.validation_loss_curve_.min()
+    off = CategoricalClassifier(early_stopping=False, **SMALL).fit(X, y)
+    assert not hasattr(off, "validation_loss_curve_")
+    small = CategoricalClassifier(**SMALL).fit(X[:200], y[:200])
+    assert not hasattr(small, "validation_loss_curve_")
+
+
+def test_training_stops_when_the_loss_stops_improving(data):
+    X, y = data
+    estimator = GaussianRegressor(
+        hidden_layer_sizes=(), optimizer="lbfgs", tol=1e-3, max_epochs=500
+    ).fit(X, y)
+    assert estimator.n_iter_ < 500
+
+
+def test_max_epochs_reached_warns():
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = make_classification(n_samples=100, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
+        CategoricalClassifier(max_epochs=2).fit(X, y)
+
+
+def test_verbose_zero_is_silent_and_one_prints_epochs(data, capsys):
+    X, y = data
+    CategoricalClassifier(max_epochs=3, verbose=0).fit(X, y)
+    assert capsys.readouterr().out == ""
+    CategoricalClassifier(max_epochs=3, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out
+    assert out.count("\n") >= 4  # header, rule and one row per epoch
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_every_optimizer_lowers_the_loss(optimizer, nesterov, data):
+    if nesterov and optimizer != "sgd":
+        pytest.skip("nesterov is an SGD option")
+    X, y = data
+    estimator = CategoricalClassifier(
+        optimizer=optimizer, nesterov=nesterov, max_epochs=20, random_state=0
+    ).fit(X, y)
+    assert estimator.loss_curve_[-1] < estimator.loss_curve_[0]
+
+
+def test_linear_model_has_no_hidden_layer(data):
+    estimator = BernoulliClassifier(**{**SMALL, "hidden_layer_sizes": ()})
+    estimator.fit(*data)
+    linear_layers = [
+        m for m in estimator.net_.module_.modules() if isinstance(m, torch.nn.Linear)
+    ]
+    assert len(linear_layers) == 1
