@@ -26,7 +26,7 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         return y_encoded
 
     def _stratify_validation(self, y_model, n_valid):
-        counts = np.bincount(y_model)
+        counts = np.bincount(y_model.astype(np.intp))
         return counts.min() >= 2 and n_valid >= len(counts)
 
     def predict_log_proba(self, X):

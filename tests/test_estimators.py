@@ -182,6 +182,14 @@ def test_early_stopping_holds_out_validation_rows():
     assert not hasattr(small, "validation_loss_curve_")
 
 
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_explicit_early_stopping_on_small_data(Estimator, data):
+    X, y = data
+    estimator = Estimator(early_stopping=True, validation_fraction=0.2, **SMALL).fit(X, y)
+    assert len(estimator.validation_loss_curve_) == estimator.n_iter_
+    assert np.isfinite(estimator.best_validation_loss_)
+
+
 def test_training_stops_when_the_loss_stops_improving(data):
     X, y = data
     estimator = GaussianRegressor(
