@@ -116,9 +116,8 @@ def main(figure_path="quickstart.png"):
             if is_regressor
             else f"ECE {row['uncertainty']:.3f}"
         )
-        print(
-            f"{name:<26}{datasets[name]:<15}{row['NLL']:>9.3f}  {point:<18}{uncertainty:<24}"
-        )
+        nll = f"{row['NLL']:>9.3f}"
+        print(f"{name:<26}{datasets[name]:<15}{nll}  {point:<18}{uncertainty:<24}")
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
     y_test = reg_data[3]
