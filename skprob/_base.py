@@ -27,10 +27,12 @@ from .exceptions import TrainingDivergedError
 
 __all__ = ["BaseDistributionEstimator"]
 
-#: With ``early_stopping="auto"``, a validation split is held out from this many rows on.
-#: Below it, the split would be too small to judge by and training uses all rows
-#: (and stays deterministic and weight-equivalent, as sklearn's checks require).
-AUTO_EARLY_STOPPING_MIN_ROWS = 1000
+#: With ``early_stopping="auto"``, a validation split is held out from this many rows on
+#: (20 validation rows at the default fraction). Measured on diabetes (331 training rows),
+#: it keeps the heteroscedastic model from shrinking sigma onto the training points.
+#: Below it, the split would be too small to judge by, and training uses all rows (and
+#: stays deterministic and weight-equivalent, as sklearn's checks require).
+AUTO_EARLY_STOPPING_MIN_ROWS = 200
 
 #: Rows per mini-batch with ``batch_size="auto"`` (sklearn's MLP uses the same).
 AUTO_BATCH_SIZE = 200

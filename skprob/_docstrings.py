@@ -29,7 +29,7 @@ default="relu"
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows, stop when their NLL has not improved
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.
-        "auto" turns it on from 1000 rows. Without it, training stops when the training
+        "auto" turns it on from 200 rows. Without it, training stops when the training
         loss stops improving by ``tol``.
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out for early stopping (stratified for classifiers).

@@ -10,6 +10,7 @@ LINEAR_EXACT = {
     "hidden_layer_sizes": (),
     "optimizer": "lbfgs",
     "weight_decay": 0.0,
+    "early_stopping": False,
     "tol": 1e-10,
     "max_epochs": 200,
     "random_state": 0,

@@ -173,12 +173,12 @@ def test_training_dtype_follows_float_input(dtype, data):
 def test_early_stopping_holds_out_validation_rows():
     X, y = make_classification(n_samples=1200, n_features=6, random_state=0)
     auto = CategoricalClassifier(hidden_layer_sizes=(16,), random_state=0).fit(X, y)
-    # "auto" turns early stopping on from 1000 rows, and keeps the best epoch.
+    # "auto" turns early stopping on from 200 rows, and keeps the best epoch.
     assert len(auto.validation_loss_curve_) == auto.n_iter_
     assert auto.best_validation_loss_ == auto.validation_loss_curve_.min()
     off = CategoricalClassifier(early_stopping=False, **SMALL).fit(X, y)
     assert not hasattr(off, "validation_loss_curve_")
-    small = CategoricalClassifier(**SMALL).fit(X[:200], y[:200])
+    small = CategoricalClassifier(**SMALL).fit(X[:199], y[:199])
     assert not hasattr(small, "validation_loss_curve_")
 
 
