@@ -66,9 +66,18 @@ n_features_in_ : int
         Number of epochs trained."""
 
 
+_REGRESSOR_ATTRIBUTES = """\
+n_outputs_ : int
+        Number of outputs of y.
+    target_loc_, target_scale_ : ndarray of shape (n_outputs_,)
+        Weighted mean and standard deviation used to standardise y."""
+
+
 def fill_doc(cls):
     """Fill the shared parameter and attribute sections into ``cls.__doc__``."""
     cls.__doc__ = cls.__doc__.format(
-        common_parameters=_COMMON_PARAMETERS, common_attributes=_COMMON_ATTRIBUTES
+        common_parameters=_COMMON_PARAMETERS,
+        common_attributes=_COMMON_ATTRIBUTES,
+        regressor_attributes=_REGRESSOR_ATTRIBUTES,
     )
     return cls

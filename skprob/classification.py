@@ -173,15 +173,20 @@ class CategoricalClassifier(_DistributionClassifier):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.datasets import load_iris
     >>> from skprob import CategoricalClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = CategoricalClassifier(hidden_layer_sizes=(), optimizer="lbfgs",
     ...                             random_state=0).fit(X, y)
-    >>> clf.predict_proba(X[:1]).round(2)
-    array([[0.98, 0.02, 0.  ]])
-    >>> clf.predict_dist(X[:1]).pmf(0).round(2)
-    array([0.98])
+    >>> clf.predict(X[:2])
+    array([0, 0])
+    >>> proba = clf.predict_proba(X[:2])
+    >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1))
+    ((2, 3), True)
+    >>> dist = clf.predict_dist(X[:2])
+    >>> bool(np.allclose(dist.pmf(0), proba[:, 0]))
+    True
     """
 
     def _make_family(self):

@@ -109,10 +109,7 @@ class GaussianRegressor(_NormalRegressor):
     Attributes
     ----------
     {common_attributes}
-    n_outputs_ : int
-        Number of outputs of y.
-    target_loc_, target_scale_ : ndarray of shape (n_outputs_,)
-        Weighted mean and standard deviation used to standardise y.
+    {regressor_attributes}
 
     See Also
     --------
@@ -123,7 +120,7 @@ class GaussianRegressor(_NormalRegressor):
     >>> from sklearn.datasets import make_regression
     >>> from skprob import GaussianRegressor
     >>> X, y = make_regression(n_samples=200, n_features=4, noise=10, random_state=0)
-    >>> reg = GaussianRegressor(hidden_layer_sizes=(), max_epochs=500,
+    >>> reg = GaussianRegressor(hidden_layer_sizes=(), optimizer="lbfgs",
     ...                         random_state=0).fit(X, y)
     >>> mean, std = reg.predict(X[:3], return_std=True)
     >>> mean.shape, std.shape
@@ -157,10 +154,7 @@ class HeteroscedasticRegressor(_NormalRegressor):
     Attributes
     ----------
     {common_attributes}
-    n_outputs_ : int
-        Number of outputs of y.
-    target_loc_, target_scale_ : ndarray of shape (n_outputs_,)
-        Weighted mean and standard deviation used to standardise y.
+    {regressor_attributes}
 
     See Also
     --------
