@@ -6,6 +6,7 @@ log-likelihood, and return the distribution (``predict_dist``) or its mode (``pr
 """
 
 from .classification import BernoulliClassifier, CategoricalClassifier
+from ._meta import predict_dist
 from .exceptions import TrainingDivergedError
 from .regression import GaussianRegressor, HeteroscedasticRegressor
 
@@ -17,4 +18,5 @@ __all__ = [
     "GaussianRegressor",
     "HeteroscedasticRegressor",
     "TrainingDivergedError",
+    "predict_dist",
 ]
