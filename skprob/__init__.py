@@ -5,8 +5,8 @@ PyTorch network predict its parameters through a link, minimise the negative
 log-likelihood, and return the distribution (``predict_dist``) or its mode (``predict``).
 """
 
-from .classification import BernoulliClassifier, CategoricalClassifier
 from ._meta import predict_dist
+from .classification import BernoulliClassifier, CategoricalClassifier
 from .exceptions import TrainingDivergedError
 from .regression import GaussianRegressor, HeteroscedasticRegressor
 

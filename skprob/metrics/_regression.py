@@ -58,7 +58,8 @@ def _average(per_row, sample_weight, multioutput):
     if multioutput == "sum":
         return float(per_output.sum())
     raise ValueError(
-        f"multioutput must be 'raw_values', 'uniform_average' or 'sum', got {multioutput!r}."
+        "multioutput must be 'raw_values', 'uniform_average' or 'sum', "
+        f"got {multioutput!r}."
     )
 
 
