@@ -192,3 +192,38 @@ def test_sklearn_calibration_display_for_a_classifier(tmp_path):
     assert len(display.prob_true) > 0
     display.figure_.savefig(tmp_path / "calibration.png")
     assert (tmp_path / "calibration.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("kind", ["reliability", "pit"])
+def test_regression_calibration_display(kind, regression, tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from skprob.metrics import pit_calibration_error
+    from skprob.plotting import RegressionCalibrationDisplay
+
+    X, y = regression
+    model = regression_pipeline().fit(X, y)
+    display = RegressionCalibrationDisplay.from_estimator(model, X, y, kind=kind)
+    assert display.estimator_name == "GaussianRegressor"
+    assert display.calibration_error == pytest.approx(
+        pit_calibration_error(y, predict_dist(model, X))
+    )
+    assert np.all(np.diff(display.observed) >= 0)
+    display.figure_.savefig(tmp_path / f"{kind}.png")
+    # from_predictions on a known-calibrated sample is close to the diagonal.
+    from scipy import stats
+
+    sample = stats.norm.rvs(size=4000, random_state=0)
+    ideal = RegressionCalibrationDisplay.from_predictions(
+        sample, stats.norm(np.zeros(4000), 1.0), kind=kind
+    )
+    np.testing.assert_allclose(ideal.observed, ideal.levels, atol=0.03)
+    with pytest.raises(ValueError, match="kind"):
+        ideal.plot(kind="box")
+    # A second model on the same axes adds its curve, not a second diagonal.
+    if kind == "reliability":
+        again = RegressionCalibrationDisplay.from_estimator(model, X, y, ax=display.ax_)
+        labels = [line.get_label() for line in again.ax_.get_lines()]
+        assert labels.count("perfectly calibrated") == 1
