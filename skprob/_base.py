@@ -186,7 +186,9 @@ class BaseDistributionEstimator(BaseEstimator):
 
         rng = check_random_state(self.random_state)
         init_seed, shuffle_seed, split_seed = rng.randint(np.iinfo(np.int32).max, size=3)
-        train, valid = self._split(data, y_model, split_seed)
+        train_index, valid_index = self._split(y_model, split_seed)
+        train = data if train_index is None else data.subset(train_index)
+        valid = None if valid_index is None else data.subset(valid_index)
 
         # Building the module under a forked RNG keeps the global torch state untouched
         # while the same random_state always gives the same starting weights.
@@ -199,13 +201,8 @@ class BaseDistributionEstimator(BaseEstimator):
                 n_network_outputs=family.n_network_outputs,
                 n_shared_outputs=family.n_shared_outputs,
             ).to(dtype)
-        train_index = getattr(train, "index", None)
-        module.set_initial_raw(
-            family.initial_raw(
-                y_model if train_index is None else y_model[train_index],
-                sample_weight if train_index is None else sample_weight[train_index],
-            )
-        )
+        rows = slice(None) if train_index is None else train_index
+        module.set_initial_raw(family.initial_raw(y_model[rows], sample_weight[rows]))
 
         net = self._make_net(module, family, train, valid, device, int(shuffle_seed))
         net.fit(train.to(device), None)
@@ -245,11 +242,11 @@ class BaseDistributionEstimator(BaseEstimator):
             return n_samples >= AUTO_EARLY_STOPPING_MIN_ROWS
         return bool(self.early_stopping)
 
-    def _split(self, data, y_model, seed):
-        """Hold out ``validation_fraction`` of the rows when early stopping is on."""
-        n_samples = len(data)
+    def _split(self, y_model, seed):
+        """Training and validation row numbers; ``(None, None)`` without early stopping."""
+        n_samples = len(y_model)
         if not self._uses_validation(n_samples):
-            return data, None
+            return None, None
         n_valid = int(np.ceil(self.validation_fraction * n_samples))
         if n_valid < 1 or n_samples - n_valid < 1:
             raise ValueError(
@@ -262,10 +259,7 @@ class BaseDistributionEstimator(BaseEstimator):
             splitter = StratifiedShuffleSplit(
                 n_splits=1, test_size=n_valid, random_state=seed
             )
-        train_index, valid_index = next(splitter.split(np.zeros(n_samples), y_model))
-        train, valid = data.subset(train_index), data.subset(valid_index)
-        train.index = train_index
-        return train, valid
+        return next(splitter.split(np.zeros(n_samples), y_model))
 
     def _stratify_validation(self, y_model, n_valid):
         return False

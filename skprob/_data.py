@@ -5,6 +5,7 @@ time, which dominates the cost of training a small network on tabular data. Here
 one index (or slice) operation on whole tensors.
 """
 
+import copy
 import warnings
 
 import numpy as np
@@ -61,39 +62,34 @@ class ArrayData:
         # batch-size-weighted mean of batch losses is the weighted mean over all rows.
         self.mean_weight = None if sample_weight is None else float(np.mean(sample_weight))
 
+    #: Row numbers into ``X``, ``y`` and ``sample_weight`` when this is a subset (a
+    #: training or validation split): subsets share the tensors instead of copying them.
+    rows = None
+
     def __len__(self):
-        return self.X.shape[0]
+        return self.X.shape[0] if self.rows is None else len(self.rows)
 
     def to(self, device):
         """Move the dense tensors to ``device`` once, instead of once per batch."""
-        for name in ("X", "y", "sample_weight"):
+        for name in ("X", "y", "sample_weight", "rows"):
             value = getattr(self, name)
             if isinstance(value, torch.Tensor):
                 setattr(self, name, value.to(device))
         return self
 
     def subset(self, index):
-        """A new ``ArrayData`` holding the rows ``index`` (a numpy integer array)."""
-        out = object.__new__(ArrayData)
-        out.dtype = self.dtype
-        out.X = self._rows(self.X, index)
-        out.y = self._rows(self.y, index)
-        out.sample_weight = self._rows(self.sample_weight, index)
-        out.mean_weight = (
-            None if out.sample_weight is None else float(out.sample_weight.mean())
-        )
+        """The rows ``index`` (numpy integers) as an ``ArrayData`` sharing the tensors."""
+        out = copy.copy(self)
+        index = torch.as_tensor(np.asarray(index), dtype=torch.long)
+        out.rows = index if self.rows is None else self.rows[index]
+        if self.sample_weight is not None:
+            out.mean_weight = float(self.sample_weight[out.rows].mean())
         return out
 
-    @staticmethod
-    def _rows(value, index):
-        if value is None:
-            return None
-        if isinstance(value, torch.Tensor):
-            return value[torch.as_tensor(index, device=value.device)]
-        return value[index]
-
     def batch(self, index):
-        """``(X_batch, (y_batch, weight_batch))`` for a slice or an index tensor."""
+        """``(X, (y, weight, mean_weight))`` of the rows ``index`` (slice or tensor)."""
+        if self.rows is not None:
+            index = self.rows[index]
         X = self.X[index] if isinstance(self.X, torch.Tensor) else self._dense(index)
         if self.y is None:
             return X, None
