@@ -176,10 +176,13 @@ class BaseDistributionEstimator(BaseEstimator):
         y_model = self._encode_targets(y, sample_weight)
         family = self._make_family()
         dtype = _TORCH_DTYPES[X.dtype]
+        # Equal weights are no weights: the unweighted loss skips a gather and a product
+        # per batch and gives the same result.
+        uniform = np.all(sample_weight == sample_weight[0])
         data = ArrayData(
             X,
             y_model,
-            sample_weight,
+            None if uniform else sample_weight,
             dtype=dtype,
             target_dtype=family.target_dtype(dtype),
         )

@@ -29,6 +29,15 @@ def test_normal_nll_is_minus_scipy_logpdf_summed_over_outputs(
     np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-10)
 
 
+@pytest.mark.parametrize("heteroscedastic", [False, True])
+def test_normal_nll_equals_the_torch_distribution_log_prob(heteroscedastic):
+    family = Normal(2, heteroscedastic=heteroscedastic)
+    raw = raw_tensor(40, 4)
+    y = torch.as_tensor(RNG.normal(size=(40, 2)))
+    expected = -family.torch_distribution(family.params(raw)).log_prob(y)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected.numpy(), rtol=1e-12)
+
+
 def test_normal_variance_follows_the_link_plus_floor():
     family = Normal(1, heteroscedastic=True, variance_link="square", variance_floor=0.01)
     raw = torch.tensor([[0.0, 2.0], [0.0, 0.0]])

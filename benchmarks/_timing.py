@@ -1,0 +1,32 @@
+"""Interleaved timing: every contender runs once per round, rounds repeated, medians kept.
+
+Interleaving spreads the drift of a shared, noisy machine over all contenders alike, so
+their ratios are meaningful even where absolute times are not.
+"""
+
+import time
+
+import numpy as np
+
+
+def interleaved_medians(contenders, repeats, seed=0):
+    """Median wall time of each ``name -> callable`` over ``repeats`` shuffled rounds."""
+    rng = np.random.RandomState(seed)
+    names = list(contenders)
+    times = {name: [] for name in names}
+    for _ in range(repeats):
+        for name in rng.permutation(names):
+            start = time.perf_counter()
+            contenders[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(values)) for name, values in times.items()}
+
+
+def print_table(title, medians, reference, repeats):
+    """Print median seconds and the ratio of each contender to ``reference``."""
+    print(f"\n{title} (median of {repeats} interleaved runs)")
+    width = max(len(name) for name in medians) + 2
+    print(f"{'contender':<{width}}{'seconds':>10}{'ratio':>9}")
+    for name, seconds in medians.items():
+        ratio = seconds / medians[reference]
+        print(f"{name:<{width}}{seconds:>10.3f}{ratio:>8.2f}x")
