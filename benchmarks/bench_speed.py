@@ -19,9 +19,9 @@ import warnings
 import numpy as np
 import torch
 from _timing import interleaved_medians, print_table
-from skorch import NeuralNet
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
+from skorch import NeuralNet
 from torch import nn
 
 from skprob import GaussianRegressor
