@@ -40,7 +40,6 @@ from skprob.metrics import (
     negative_log_likelihood,
 )
 
-
 #: Fits that raised, by model: reported under the tables instead of ending the run.
 FAILURES = {}
 
