@@ -1,6 +1,7 @@
 """Speed: skprob's fit and predict_dist against the same work done other ways.
 
     python benchmarks/bench_speed.py [--rows 20000] [--features 20] [--epochs 10]
+                                     [--batch 200] [--repeats 9]
 
 Fit: an MLP (one hidden layer of 100 ReLU units) with a Gaussian NLL, Adam (lr 1e-3),
 mini-batches of 200 shuffled rows, a fixed number of epochs and no early stopping, by
@@ -26,7 +27,8 @@ from torch import nn
 
 from skprob import GaussianRegressor
 
-HIDDEN, BATCH, LR = 100, 200, 1e-3
+HIDDEN, LR = 100, 1e-3
+BATCH = 200  # set from --batch in main()
 
 
 def make_data(n_rows, n_features, dtype=np.float32, seed=0):
@@ -126,13 +128,16 @@ def raw_predict(model, X, batch_size=8192):
 
 
 def main():
+    global BATCH
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--predict-rows", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--batch", type=int, default=BATCH)
     args = parser.parse_args()
+    BATCH = args.batch
     warnings.simplefilter("ignore", ConvergenceWarning)
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} threads; "

@@ -90,6 +90,13 @@ class DistributionNet(NeuralNet):
             return
         super()._set_training(training)
 
+    def infer(self, x, **fit_params):
+        # Batches from TensorBatches are tensors already on the device: skip skorch's
+        # conversion and dispatch on the input's type, paid on every batch.
+        if isinstance(x, torch.Tensor) and not fit_params:
+            return self.module_(x)
+        return super().infer(x, **fit_params)
+
     def get_dataset(self, X, y=None):
         if isinstance(X, ArrayData):
             return X
