@@ -33,14 +33,11 @@ from skprob.metrics import (
     nll_scorer,
 )
 
+from .conftest import SMALL
+
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-FAST = {
-    "hidden_layer_sizes": (16,),
-    "learning_rate": 0.01,
-    "max_epochs": 40,
-    "random_state": 0,
-}
+FAST = {**SMALL, "max_epochs": 40}  # searches fit many models: a few epochs fewer
 
 
 @pytest.fixture(scope="module")
