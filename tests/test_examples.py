@@ -10,6 +10,7 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
 
 #: What each example must print, beyond running cleanly.
 EXPECTED_OUTPUT = {
+    "plot_multiple_outputs": ["temperature", "pressure"],
     "plot_fitting_optimizers": ["SGD + Nesterov", "Adam"],
     "plot_estimating_the_variance": ["HeteroscedasticRegressor", "noisy half"],
     "plot_least_squares_is_gaussian_nll": ["Gaussian NLL slope", "learned sigma"],
