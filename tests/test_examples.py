@@ -10,6 +10,8 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
 
 #: What each example must print, beyond running cleanly.
 EXPECTED_OUTPUT = {
+    "plot_binary_classification": ["held-out log loss", "held-out ECE"],
+    "plot_multiclass_classification": ["held-out log loss", "held-out ECE"],
     "plot_multiple_outputs": ["temperature", "pressure"],
     "plot_fitting_optimizers": ["SGD + Nesterov", "Adam"],
     "plot_estimating_the_variance": ["HeteroscedasticRegressor", "noisy half"],
