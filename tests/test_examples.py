@@ -10,6 +10,7 @@ EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
 
 #: What each example must print, beyond running cleanly.
 EXPECTED_OUTPUT = {
+    "plot_cross_entropy_and_kl": ["entropy of the data", "NLL - (H + KL)"],
     "plot_model_selection": ["selected by", "spread across candidates"],
     "plot_binary_classification": ["held-out log loss", "held-out ECE"],
     "plot_multiclass_classification": ["held-out log loss", "held-out ECE"],
