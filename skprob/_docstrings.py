@@ -49,16 +49,16 @@ default="relu"
 _COMMON_ATTRIBUTES = """\
 n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
         Names of features seen during fit, when X had string column names.
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module.
     family_ : skprob.families.DistributionFamily
         The distribution family the network parameterises.
-    loss_curve_ : ndarray of shape (n_iter_,)
+    loss_curve_ : ndarray of shape ``(n_iter_,)``
         Training loss after each epoch: the weighted mean NLL per row (in the units of
         y) plus the weight-decay penalty.
-    validation_loss_curve_ : ndarray of shape (n_iter_,)
+    validation_loss_curve_ : ndarray of shape ``(n_iter_,)``
         Mean NLL of the validation rows after each epoch (only with early stopping).
     best_validation_loss_ : float
         Its minimum, whose weights the model keeps (only with early stopping).
@@ -69,7 +69,7 @@ n_features_in_ : int
 _REGRESSOR_ATTRIBUTES = """\
 n_outputs_ : int
         Number of outputs of y.
-    target_loc_, target_scale_ : ndarray of shape (n_outputs_,)
+    target_loc_, target_scale_ : ndarray of shape ``(n_outputs_,)``
         Weighted mean and standard deviation used to standardise y."""
 
 

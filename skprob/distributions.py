@@ -7,7 +7,7 @@ __all__ = ["CategoricalDistribution"]
 
 
 class CategoricalDistribution:
-    """Categorical distributions over class indices ``0 .. K-1``, one per row.
+    """Categorical distributions over class indices 0 to K-1, one per row.
 
     The interface follows a frozen ``scipy.stats`` discrete distribution (``pmf``,
     ``logpmf``, ``cdf``, ``ppf``, ``mean``, ``var``, ``std``, ``interval``, ``rvs``,

@@ -14,7 +14,7 @@ _EPS = 1e-6
 
 
 class Categorical(DistributionFamily):
-    """``y ~ Categorical(softmax(z(x)))`` over class indices ``0 .. K-1``.
+    """``y ~ Categorical(softmax(z(x)))`` over class indices 0 to K-1.
 
     The NLL is the multiclass cross-entropy ``-(z_y - logsumexp(z))``, computed from
     log-softmax.
