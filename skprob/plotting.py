@@ -39,6 +39,19 @@ class RegressionCalibrationDisplay:
     figure_ : matplotlib Figure
     line_ : matplotlib Line2D or None
         The reliability curve (``kind="reliability"``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from scipy import stats
+    >>> from skprob.plotting import RegressionCalibrationDisplay
+    >>> y = stats.norm.rvs(size=500, random_state=0)
+    >>> display = RegressionCalibrationDisplay.from_predictions(
+    ...     y, stats.norm(np.zeros(500), 1.0), kind="pit")
+    >>> bool(display.calibration_error < 0.05)
+    True
     """
 
     def __init__(

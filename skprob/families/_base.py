@@ -19,6 +19,17 @@ class DistributionFamily(ABC):
     prediction and the user-facing distribution.
 
     A new family is one subclass of this and one line in ``skprob.families.FAMILIES``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skprob.families import FAMILIES
+    >>> family = FAMILIES["bernoulli"]()
+    >>> raw = torch.tensor([[0.0], [2.0]])
+    >>> family.params(raw)["logits"]
+    tensor([0., 2.])
+    >>> family.nll(raw, torch.tensor([1.0, 1.0])).round(decimals=4)
+    tensor([0.6931, 0.1269])
     """
 
     #: Whether targets are real-valued with a location and a scale, so that the estimator

@@ -20,6 +20,13 @@ class Bernoulli(DistributionFamily):
 
     The NLL is taken from the logit (binary cross-entropy with logits, a softplus form),
     never from ``log(sigmoid(z))``, which underflows for large negative z.
+
+    Examples
+    --------
+    >>> import torch
+    >>> family = Bernoulli()
+    >>> family.nll(torch.tensor([[-200.0]]), torch.tensor([1.0]))
+    tensor([200.])
     """
 
     param_names = ("logits",)

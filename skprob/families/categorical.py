@@ -18,6 +18,14 @@ class Categorical(DistributionFamily):
 
     The NLL is the multiclass cross-entropy ``-(z_y - logsumexp(z))``, computed from
     log-softmax.
+
+    Examples
+    --------
+    >>> import torch
+    >>> family = Categorical(n_classes=3)
+    >>> raw = torch.tensor([[2.0, 0.0, 0.0]])
+    >>> family.scipy_distribution(family.params_numpy(raw.numpy())).pmf(0).round(3)
+    array([0.787])
     """
 
     param_names = ("logits",)

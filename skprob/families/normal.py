@@ -32,6 +32,16 @@ class Normal(DistributionFamily):
     variance_floor : float, default=1e-6
         Lower bound on the variance (in the units the targets are trained in), so that the
         likelihood stays bounded and the variance cannot collapse onto single points.
+
+    Examples
+    --------
+    >>> import torch
+    >>> family = Normal(n_targets=1, heteroscedastic=True, variance_link="exp")
+    >>> raw = torch.tensor([[1.0, 0.0]])  # mu = 1, sigma^2 = exp(0) + 1e-6
+    >>> family.params(raw)["scale"].round(decimals=4)
+    tensor([[1.]])
+    >>> family.nll(raw, torch.tensor([[1.0]])).round(decimals=4)  # log(2 pi) / 2
+    tensor([0.9189])
     """
 
     location_scale = True

@@ -64,6 +64,13 @@ def reliability_curve(
         Weighted mean predicted probability per non-empty bin.
     bin_weight : ndarray of shape (n_nonempty_bins,)
         Total weight per non-empty bin.
+
+    Examples
+    --------
+    >>> prob_true, prob_pred, counts = reliability_curve(
+    ...     [0, 0, 1, 1], [0.1, 0.3, 0.6, 0.9], n_bins=2)
+    >>> prob_true, prob_pred, counts
+    (array([0., 1.]), array([0.2 , 0.75]), array([2., 2.]))
     """
     confidence, correct = _confidence_and_correct(y_true, y_prob, labels)
     weights = (

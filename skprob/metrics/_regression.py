@@ -218,6 +218,12 @@ def pit(y_true, dist):
     Returns
     -------
     pit : ndarray of the shape of ``y_true``
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> pit([0.0, 1.0], stats.norm([0.0, 0.0], [1.0, 1.0])).round(3)
+    array([0.5  , 0.841])
     """
     y_true = _check_y(y_true, dist.mean())
     return np.asarray(dist.cdf(y_true), dtype=float)

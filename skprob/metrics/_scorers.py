@@ -20,6 +20,17 @@ class DistributionScorer:
         -1 for losses, so that greater is better.
     **kwargs
         Passed on to ``score_func``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skprob import GaussianRegressor
+    >>> from skprob.metrics import DistributionScorer, interval_width
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = GaussianRegressor(max_epochs=5, random_state=0).fit(X, y)
+    >>> narrow_is_better = DistributionScorer(interval_width, sign=-1, confidence=0.5)
+    >>> bool(narrow_is_better(model, X, y) < 0)
+    True
     """
 
     def __init__(self, score_func, sign, **kwargs):
@@ -43,6 +54,18 @@ def coverage_scorer(confidence=0.9):
     """Scorer: minus the gap between interval coverage and ``confidence``.
 
     0 is best (calibrated intervals); over- and under-coverage both score below 0.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from skprob import GaussianRegressor
+    >>> from skprob.metrics import coverage_scorer
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> scores = cross_val_score(GaussianRegressor(max_epochs=5, random_state=0), X, y,
+    ...                          scoring=coverage_scorer(0.9), cv=2)
+    >>> bool((scores <= 0).all())
+    True
     """
 
     def coverage_gap(y_true, dist, sample_weight=None):
