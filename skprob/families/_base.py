@@ -32,13 +32,6 @@ class DistributionFamily(ABC):
     tensor([0.6931, 0.1269])
     """
 
-    #: Whether targets are real-valued with a location and a scale, so that the estimator
-    #: may standardise them before training and map the parameters back afterwards.
-    location_scale = False
-
-    #: Names of the constrained parameters, in the order :meth:`params` returns them.
-    param_names = ()
-
     @property
     @abstractmethod
     def n_network_outputs(self):

@@ -29,7 +29,6 @@ class Bernoulli(DistributionFamily):
     tensor([200.])
     """
 
-    param_names = ("logits",)
     n_network_outputs = 1
 
     def params(self, raw):

@@ -28,8 +28,6 @@ class Categorical(DistributionFamily):
     array([0.787])
     """
 
-    param_names = ("logits",)
-
     def __init__(self, n_classes):
         self.n_classes = n_classes
 

@@ -44,9 +44,6 @@ class Normal(DistributionFamily):
     tensor([0.9189])
     """
 
-    location_scale = True
-    param_names = ("loc", "scale")
-
     def __init__(
         self,
         n_targets,
