@@ -22,7 +22,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from sklearn.calibration import calibration_curve  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits  # noqa: E402
 from sklearn.metrics import accuracy_score, log_loss, root_mean_squared_error  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
@@ -35,20 +34,9 @@ from skprob import (  # noqa: E402
     GaussianRegressor,
     HeteroscedasticRegressor,
 )
+from skprob.metrics import expected_calibration_error, reliability_curve  # noqa: E402
 
 CONFIDENCE = 0.9
-
-
-def expected_calibration_error(y_true, proba, classes, n_bins=10):
-    """Top-label ECE: |accuracy - confidence| averaged over confidence bins."""
-    confidence = proba.max(axis=1)
-    correct = classes[proba.argmax(axis=1)] == y_true
-    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
-    gaps = [
-        abs(correct[bins == b].mean() - confidence[bins == b].mean()) * np.mean(bins == b)
-        for b in np.unique(bins)
-    ]
-    return float(np.sum(gaps))
 
 
 def fit_regressor(estimator, X_train, X_test, y_train, y_test):
@@ -69,7 +57,7 @@ def fit_classifier(estimator, X_train, X_test, y_train, y_test):
     row = {
         "NLL": log_loss(y_test, proba, labels=model.classes_),
         "point": accuracy_score(y_test, model.predict(X_test)),
-        "uncertainty": expected_calibration_error(y_test, proba, model.classes_),
+        "uncertainty": expected_calibration_error(y_test, proba, labels=model.classes_),
     }
     return row, proba
 
@@ -147,10 +135,8 @@ def main(figure_path="quickstart.png"):
         [binary_data, digits_data],
     ):
         proba, y_test_c = figure_data[name], data[3]
-        classes = np.unique(data[2])
-        correct = classes[proba.argmax(axis=1)] == y_test_c
-        frac, mean_conf = calibration_curve(
-            correct, proba.max(axis=1), n_bins=10, strategy="quantile"
+        frac, mean_conf, _ = reliability_curve(
+            y_test_c, proba, labels=np.unique(data[2]), n_bins=10, strategy="quantile"
         )
         ax.plot([0, 1], [0, 1], "k:", label="perfectly calibrated")
         ax.plot(mean_conf, frac, "o-", label="skprob")
