@@ -6,7 +6,8 @@ matplotlib is an optional dependency: it is imported when a plot is drawn.
 import numpy as np
 
 from ._meta import predict_dist
-from .metrics import pit, pit_calibration_error
+from .metrics import pit
+from .metrics._regression import pit_levels, pit_shares_below
 
 __all__ = ["RegressionCalibrationDisplay"]
 
@@ -84,10 +85,13 @@ class RegressionCalibrationDisplay:
         -------
         display : RegressionCalibrationDisplay
         """
-        values = pit(y_true, dist)
-        levels = np.arange(1, n_levels + 1) / (n_levels + 1)
-        observed = (values.reshape(-1)[None, :] <= levels[:, None]).mean(axis=1)
-        error = pit_calibration_error(y_true, dist, n_levels=n_levels)
+        values = pit(y_true, dist)  # the one evaluation of the CDF
+        levels = pit_levels(n_levels)
+        per_output = pit_shares_below(values.reshape(len(values), -1), levels)
+        # The error averages the outputs, as pit_calibration_error does; the curve pools
+        # them.
+        error = float(np.abs(per_output - levels[:, None]).mean())
+        observed = pit_shares_below(values.reshape(-1, 1), levels)[:, 0]
         display = cls(values, levels, observed, error, estimator_name=name)
         return display.plot(kind=kind, ax=ax)
 

@@ -247,9 +247,22 @@ def pit_calibration_error(
     True
     """
     values = _columns(pit(y_true, dist), len(np.asarray(y_true)))
-    weights = _weights(sample_weight, len(values))
-    levels = np.arange(1, n_levels + 1) / (n_levels + 1)
-    below = values[None, :, :] <= levels[:, None, None]
-    observed = np.einsum("lnd,n->ld", below, weights) / weights.sum()
+    levels = pit_levels(n_levels)
+    observed = pit_shares_below(values, levels, sample_weight)
     per_output = np.abs(observed - levels[:, None]).mean(axis=0)
     return _average(per_output[None, :], None, multioutput)
+
+
+def pit_levels(n_levels):
+    """The levels ``1/(n_levels+1), ..., n_levels/(n_levels+1)``."""
+    return np.arange(1, n_levels + 1) / (n_levels + 1)
+
+
+def pit_shares_below(pit_values, levels, sample_weight=None):
+    """Weighted share of PIT values at or below each level, per output.
+
+    ``pit_values`` has shape (n, D); the result has shape (n_levels, D).
+    """
+    weights = _weights(sample_weight, len(pit_values))
+    below = pit_values[None, :, :] <= levels[:, None, None]
+    return np.einsum("lnd,n->ld", below, weights) / weights.sum()
