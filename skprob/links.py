@@ -23,16 +23,17 @@ POSITIVE_LINKS = {
 }
 
 
-def positive_link(name, floor=0.0):
-    """Return the transform ``raw -> link(raw) + floor`` onto ``(floor, inf)``.
+def positive_link(name):
+    """Return the transform ``raw -> link(raw)`` onto ``[0, inf)``.
+
+    A family that needs a strictly positive parameter adds its own floor after the map
+    (the Normal family's ``variance_floor``): at ``raw = 0`` the square is 0, and far
+    enough below 0 softplus and exp underflow to 0.
 
     Parameters
     ----------
     name : {"softplus", "exp", "square"}
         The positive map.
-    floor : float, default=0.0
-        A lower bound added after the map. A positive floor keeps a learned variance from
-        collapsing to zero, where the Gaussian log-likelihood is unbounded.
 
     Returns
     -------
@@ -41,17 +42,14 @@ def positive_link(name, floor=0.0):
     Examples
     --------
     >>> import torch
-    >>> link = positive_link("softplus", floor=1e-3)
+    >>> link = positive_link("softplus")
     >>> bool((link(torch.tensor([-50.0, 0.0, 50.0])) > 0).all())
     True
+    >>> float(link.inv(link(torch.tensor(2.0))))
+    2.0
     """
     if name not in POSITIVE_LINKS:
         raise ValueError(
             f"Unknown positive link {name!r}; choose one of {sorted(POSITIVE_LINKS)}."
         )
-    link = POSITIVE_LINKS[name]()
-    if floor == 0.0:
-        return link
-    return transforms.ComposeTransform(
-        [link, transforms.AffineTransform(loc=floor, scale=1.0)]
-    )
+    return POSITIVE_LINKS[name]()

@@ -86,12 +86,18 @@ def test_categorical_nll_is_cross_entropy_from_logits():
 
 @pytest.mark.parametrize("name", sorted(POSITIVE_LINKS))
 def test_positive_links_map_any_raw_value_into_the_domain(name):
-    floor = 1e-6
-    link = positive_link(name, floor=floor)
+    link = positive_link(name)
     raw = torch.linspace(-80, 80, 2001, dtype=torch.float64)
     value = link(raw)
     assert torch.isfinite(value).all()
-    assert (value >= floor).all()
+    assert (value >= 0).all()
+    # With the family's floor added, every raw value gives a valid (positive) variance.
+    floor = 1e-6
+    family = Normal(1, heteroscedastic=True, variance_link=name, variance_floor=floor)
+    raw_pairs = torch.stack([torch.zeros_like(raw), raw], dim=1)
+    variance = family.params(raw_pairs)["scale"][:, 0] ** 2
+    assert torch.isfinite(variance).all()
+    assert (variance >= floor * (1 - 1e-9)).all()
     # The inverse recovers the raw value wherever the map is one-to-one.
     inside = torch.linspace(0.1, 20, 50, dtype=torch.float64)
     np.testing.assert_allclose(link.inv(link(inside)).numpy(), inside.numpy(), rtol=1e-6)

@@ -55,8 +55,8 @@ class Normal(DistributionFamily):
         self.heteroscedastic = heteroscedastic
         self.variance_link = variance_link
         self.variance_floor = variance_floor
-        # The floor is added by hand rather than composed into the transform: composing
-        # costs more per batch than the map itself.
+        # The floor is a plain addition after the link (see _variance): composing it into
+        # the transform would cost more per batch than the map itself.
         self._link = positive_link(variance_link)
 
     @property
