@@ -3,6 +3,11 @@
 skorch's default path builds a ``Dataset`` and a ``DataLoader`` that collates one row at a
 time, which dominates the cost of training a small network on tabular data. Here a batch is
 one index (or slice) operation on whole tensors.
+
+The members of an ensemble each see their own rows in their own order: a member batch is
+indexed by a ``(n_members, batch)`` tensor of row numbers and has shape
+``(n_members, batch, ...)``. Rows shared by every member (prediction, or a full batch of
+all rows) come without the member axis and the network broadcasts them.
 """
 
 import copy
@@ -63,33 +68,54 @@ class ArrayData:
         self.mean_weight = None if sample_weight is None else float(np.mean(sample_weight))
 
     #: Row numbers into ``X``, ``y`` and ``sample_weight`` when this is a subset (a
-    #: training or validation split): subsets share the tensors instead of copying them.
+    #: training or validation split), of shape ``(n_members, n_rows)``: each ensemble
+    #: member has its own rows. Subsets share the tensors instead of copying them.
     rows = None
 
     def __len__(self):
-        return self.X.shape[0] if self.rows is None else len(self.rows)
+        """Rows per member."""
+        return self.X.shape[0] if self.rows is None else self.rows.shape[1]
 
     def to(self, device):
         """Move the dense tensors to ``device`` once, instead of once per batch."""
-        for name in ("X", "y", "sample_weight", "rows"):
+        for name in ("X", "y", "sample_weight", "rows", "mean_weight"):
             value = getattr(self, name)
             if isinstance(value, torch.Tensor):
                 setattr(self, name, value.to(device))
         return self
 
     def subset(self, index):
-        """The rows ``index`` (numpy integers) as an ``ArrayData`` sharing the tensors."""
+        """Rows ``index`` per member, as an ``ArrayData`` sharing the tensors.
+
+        ``index`` holds row numbers of this set: 1-D for a single member, or
+        ``(n_members, n_rows)``.
+        """
         out = copy.copy(self)
         index = torch.as_tensor(np.asarray(index), dtype=torch.long)
-        out.rows = index if self.rows is None else self.rows[index]
+        index = index.reshape(-1, index.shape[-1])
+        out.rows = index if self.rows is None else self.rows.gather(1, index)
         if self.sample_weight is not None:
-            out.mean_weight = float(self.sample_weight[out.rows].mean())
+            # Each member's own mean weight (a float for one member).
+            mean_weight = self.sample_weight[out.rows].mean(dim=1)
+            out.mean_weight = float(mean_weight) if len(mean_weight) == 1 else mean_weight
         return out
 
+    def member_rows(self, n_members, positions=None):
+        """Row numbers ``(n_members, n)`` of the given per-member positions (all rows)."""
+        if self.rows is None:
+            rows = torch.arange(len(self)) if positions is None else positions
+            return rows.expand(n_members, -1) if rows.dim() == 1 else rows
+        rows = self.rows.expand(n_members, -1) if len(self.rows) == 1 else self.rows
+        return rows if positions is None else rows.gather(1, positions)
+
     def batch(self, index):
-        """``(X, (y, weight, mean_weight))`` of the rows ``index`` (slice or tensor)."""
-        if self.rows is not None:
-            index = self.rows[index]
+        """``(X, (y, weight, mean_weight))`` of the rows ``index``.
+
+        ``index`` is a slice of this set's rows (rows shared by every member), or a
+        tensor of row numbers of shape ``(n_members, batch)``.
+        """
+        if isinstance(index, slice) and self.rows is not None:
+            index = self.rows[:, index]
         X = self.X[index] if isinstance(self.X, torch.Tensor) else self._dense(index)
         if self.y is None:
             return X, None
@@ -98,7 +124,10 @@ class ArrayData:
 
     def _dense(self, index):
         if isinstance(index, torch.Tensor):
-            index = index.cpu().numpy()
+            shape = index.shape
+            rows = index.reshape(-1).cpu().numpy()
+            dense = torch.as_tensor(self.X[rows].toarray()).to(self.dtype)
+            return dense.reshape(*shape, -1)
         return torch.as_tensor(self.X[index].toarray()).to(self.dtype)
 
 
@@ -110,17 +139,20 @@ class TensorBatches:
     data : ArrayData
     batch_size : int
     shuffle : bool
-        Draw a new permutation each epoch from ``generator``.
+        Draw a new permutation of each member's rows every epoch from ``generator``.
     generator : torch.Generator, default=None
         Source of the permutations; a dedicated generator keeps the global torch RNG
         untouched and makes shuffling reproducible.
+    n_members : int, default=1
+        Ensemble members; each gets its own permutation.
     """
 
-    def __init__(self, data, batch_size, shuffle=False, generator=None):
+    def __init__(self, data, batch_size, shuffle=False, generator=None, n_members=1):
         self.data = data
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.generator = generator
+        self.n_members = n_members
 
     def __len__(self):
         return -(-len(self.data) // self.batch_size)
@@ -128,13 +160,19 @@ class TensorBatches:
     def __iter__(self):
         n_rows, size = len(self.data), self.batch_size
         if not self.shuffle or size >= n_rows:
-            # In order (or one full batch, where order does not matter): plain slices,
-            # which are views and copy nothing.
+            # In order (or one full batch, where order does not matter): slices, which
+            # copy nothing where every member shares the rows.
             for start in range(0, n_rows, size):
                 yield self.data.batch(slice(start, start + size))
             return
-        order = torch.randperm(n_rows, generator=self.generator)
+        order = torch.stack(
+            [
+                torch.randperm(n_rows, generator=self.generator)
+                for _ in range(self.n_members)
+            ]
+        )
+        rows = self.data.member_rows(self.n_members, order)
         if isinstance(self.data.X, torch.Tensor):
-            order = order.to(self.data.X.device)
+            rows = rows.to(self.data.X.device)
         for start in range(0, n_rows, size):
-            yield self.data.batch(order[start : start + size])
+            yield self.data.batch(rows[:, start : start + size])

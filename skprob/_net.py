@@ -1,17 +1,18 @@
 """The skorch net that trains a family's NLL: thin overrides of skorch's pluggable parts."""
 
-import math
-
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import EpochTimer, PrintLog
 from torch import nn
 
 from ._data import ArrayData, TensorBatches
 from .exceptions import TrainingDivergedError
 
-__all__ = ["DistributionNet", "FamilyNLL", "StopOnDivergence"]
+__all__ = ["DistributionNet", "FamilyNLL"]
+
+#: History keys of the per-member losses (arrays, which the epoch table leaves out).
+MEMBER_LOSS_KEYS = ["train_member_losses", "valid_member_losses"]
 
 
 class FamilyNLL(nn.Module):
@@ -31,32 +32,22 @@ class FamilyNLL(nn.Module):
         return self.family.nll(raw, y) + self.log_target_scale
 
 
-class StopOnDivergence(Callback):
-    """Stop with a clear error as soon as a training or validation loss is not finite."""
-
-    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
-        # A Python float check: cheaper per batch than torch.isfinite on a 0-d tensor.
-        value = loss.item() if loss is not None else 0.0
-        if not math.isfinite(value):
-            where = "training" if training else "validation"
-            raise TrainingDivergedError(
-                f"Training diverged: the {where} loss became {value} in epoch "
-                f"{len(net.history)}. Lower the learning rate (it is {net.lr:g}), "
-                "standardise the features (e.g. with StandardScaler), or check the "
-                "data for extreme values."
-            )
-
-
 class DistributionNet(NeuralNet):
-    """A skorch ``NeuralNet`` whose data are :class:`~skprob._data.ArrayData`.
+    """A skorch ``NeuralNet`` that trains the members of an ensemble side by side.
 
-    - batches are sliced from tensors (:class:`~skprob._data.TensorBatches`), shuffled by a
-      dedicated generator;
-    - the loss weights each row's NLL by its sample weight;
+    - data are :class:`~skprob._data.ArrayData`; batches are sliced from tensors
+      (:class:`~skprob._data.TensorBatches`), each member's rows shuffled by a dedicated
+      generator;
+    - the module maps a batch to raw outputs ``(n_members, rows, n_raw)``; the loss is the
+      sum over members of each member's mean NLL (weighted by the sample weights), so
+      that every member follows its own gradient, as if trained alone;
     - weight decay is an L2 penalty on the weight matrices (not the biases, nor the shared
       parameters) added to the training loss, one mechanism for every optimizer
       (``torch.optim.LBFGS`` takes no ``weight_decay``). For Adam and SGD it is the same as
-      their ``weight_decay`` argument restricted to the weights.
+      their ``weight_decay`` argument restricted to the weights;
+    - each epoch records every member's mean loss (``train_member_losses``,
+      ``valid_member_losses``) and their mean (``train_loss``, ``valid_loss``), and stops
+      with :class:`~skprob.TrainingDivergedError` when one is not finite.
 
     Parameters
     ----------
@@ -66,15 +57,32 @@ class DistributionNet(NeuralNet):
         Seed of the generator that shuffles training batches.
     predict_batch_size : int
         Rows per forward pass at prediction and validation time.
+    n_members : int
+        Ensemble members in the module.
     """
 
     def __init__(
-        self, *args, weight_decay=0.0, shuffle_seed=0, predict_batch_size=8192, **kwargs
+        self,
+        *args,
+        weight_decay=0.0,
+        shuffle_seed=0,
+        predict_batch_size=8192,
+        n_members=1,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.weight_decay = weight_decay
         self.shuffle_seed = shuffle_seed
         self.predict_batch_size = predict_batch_size
+        self.n_members = n_members
+
+    def get_default_callbacks(self):
+        # The losses are recorded per epoch by run_single_epoch, not averaged from
+        # per-batch records (skorch's PassthroughScoring): no per-batch bookkeeping.
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("print_log", PrintLog(keys_ignored=MEMBER_LOSS_KEYS)),
+        ]
 
     def initialize(self):
         super().initialize()
@@ -110,20 +118,90 @@ class DistributionNet(NeuralNet):
                 batch_size=min(self.batch_size, len(dataset)),
                 shuffle=True,
                 generator=self.shuffle_generator_,
+                n_members=self.n_members,
             )
         return TensorBatches(dataset, batch_size=self.predict_batch_size)
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
+    # -- the loss -----------------------------------------------------------------------
+
+    def member_losses(self, raw, y_true, X, training=False):
+        """Each member's weighted mean NLL of the batch (plus its penalty when training).
+
+        ``X`` of shape ``(rows, n_features)`` holds rows shared by every member;
+        ``(n_members, rows, n_features)``, each member's own.
+        """
         y, weight, mean_weight = y_true
-        nll = self.criterion_(y_pred, y)
+        n_members, n_rows, n_raw = raw.shape
+        if X.dim() == 2:
+            # Rows shared by every member: a view per member, no copy.
+            y = y.expand(n_members, *y.shape)
+            weight = None if weight is None else weight.expand(n_members, -1)
+        y = y.reshape(n_members * n_rows, *y.shape[2:])
+        nll = self.criterion_(raw.reshape(-1, n_raw), y)
+        nll = nll.reshape(n_members, n_rows)
         if weight is None:
-            loss = nll.mean()
+            losses = nll.mean(dim=1)
         else:
             # Dividing by the batch size times the data's mean weight (not by the batch's
             # own weight sum) keeps mini-batch losses unbiased, and makes a full batch
             # exactly sum(w * nll) / sum(w).
-            loss = (weight * nll).sum() / (len(nll) * mean_weight)
+            losses = (weight * nll).sum(dim=1) / (n_rows * mean_weight)
         if training and self.weight_decay:
-            penalty = sum(w.pow(2).sum() for w in self.module_.weight_matrices())
-            loss = loss + 0.5 * self.weight_decay * penalty
-        return loss
+            penalty = sum(w.pow(2).sum(dim=(1, 2)) for w in self.module_.weight_matrices())
+            losses = losses + 0.5 * self.weight_decay * penalty
+        return losses
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        return self.member_losses(y_pred, y_true, X, training=training).sum()
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        X, y_true = batch
+        raw = self.infer(X, **fit_params)
+        losses = self.member_losses(raw, y_true, X, training=True)
+        loss = losses.sum()
+        loss.backward()
+        return {"loss": loss, "y_pred": raw, "member_losses": losses.detach()}
+
+    def validation_step(self, batch, **fit_params):
+        self._set_training(False)
+        X, y_true = batch
+        with torch.no_grad():
+            raw = self.infer(X, **fit_params)
+            losses = self.member_losses(raw, y_true, X)
+        return {"loss": losses.sum(), "y_pred": raw, "member_losses": losses}
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None:
+            return
+        totals, n_rows = 0.0, 0
+        for batch in iterator:
+            step = step_fn(batch, **fit_params)
+            batch_rows = batch[0].shape[-2]
+            totals = totals + step["member_losses"] * batch_rows
+            n_rows += batch_rows
+        member_losses = (totals / n_rows).cpu().numpy().astype(float)
+        if not np.isfinite(member_losses).all():
+            where = "training" if training else "validation"
+            raise TrainingDivergedError(
+                f"Training diverged: the {where} loss became "
+                f"{member_losses[~np.isfinite(member_losses)][0]} in epoch "
+                f"{len(self.history)}. Lower the learning rate (it is {self.lr:g}), "
+                "standardise the features (e.g. with StandardScaler), or check the "
+                "data for extreme values."
+            )
+        self.history.record(prefix + "_member_losses", member_losses)
+        self.history.record(prefix + "_loss", float(member_losses.mean()))
+
+    # -- prediction ---------------------------------------------------------------------
+
+    def predict_raw(self, X):
+        """Raw outputs ``(n_members, n_rows, n_raw)`` for ``X``, on the CPU."""
+        self._set_training(False)
+        dataset = self.get_dataset(X)
+        with torch.no_grad():
+            outputs = [
+                self.module_(batch[0].to(self.device)).cpu()
+                for batch in self.get_iterator(dataset, training=False)
+            ]
+        return torch.cat(outputs, dim=1)

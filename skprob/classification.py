@@ -1,5 +1,7 @@
 """Classifiers: Bernoulli (binary) and Categorical (any number of classes) outputs."""
 
+import math
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
@@ -29,8 +31,22 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         counts = np.bincount(y_model.astype(np.intp))
         return counts.min() >= 2 and n_valid >= len(counts)
 
+    def _member_log_probs(self, X):
+        """Each member's class log-probabilities, ``(n_members, n_samples, n_classes)``."""
+        params = self._member_params(X)
+        n_members, n_samples = next(iter(params.values())).shape[:2]
+        flat = {
+            name: value.reshape(n_members * n_samples, *value.shape[2:])
+            for name, value in params.items()
+        }
+        with torch.no_grad():
+            log_probs = self.family_.class_log_probs(flat)
+        return log_probs.reshape(n_members, n_samples, -1)
+
     def predict_log_proba(self, X):
         """Log of the class probabilities, computed from the logits (no log(0)).
+
+        An ensemble averages its members' probabilities (in log space, by logsumexp).
 
         Parameters
         ----------
@@ -41,9 +57,11 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        raw = self._raw_predictions(X)
-        with torch.no_grad():
-            return self.family_.class_log_probs(self.family_.params(raw)).numpy()
+        log_probs = self._member_log_probs(X)
+        n_members = log_probs.shape[0]
+        if n_members == 1:
+            return log_probs[0].numpy()
+        return (torch.logsumexp(log_probs, dim=0) - math.log(n_members)).numpy()
 
     def predict_proba(self, X):
         """Class probabilities; each row sums to one.
@@ -71,9 +89,7 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        raw = self._raw_predictions(X)
-        with torch.no_grad():
-            index = self.family_.point_prediction(self.family_.params(raw)).numpy()
+        index = self.predict_log_proba(X).argmax(axis=1)
         return self.classes_[index]
 
     def predict_dist(self, X):
@@ -90,8 +106,8 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         dist : distribution with scipy.stats' discrete interface
             ``pmf``, ``logpmf``, ``cdf``, ``ppf``, ``mean``, ``var``, ``rvs``, ...
         """
-        params = self._predict_params(X)
-        return self.family_.scipy_distribution(params)
+        log_probs = self.predict_log_proba(X)
+        return self.family_.distribution_from_log_probs(log_probs)
 
 
 @fill_doc

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
+from .distributions import MixtureDistribution
 from .families import Normal
 from .links import POSITIVE_LINKS
 
@@ -42,16 +43,29 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
     def _make_family(self):
         return Normal(self.n_outputs_, heteroscedastic=self._heteroscedastic)
 
-    def _mean_and_std(self, X):
-        params = self._predict_params(X)
-        mean = params["loc"] * self.target_scale_ + self.target_loc_
-        std = params["scale"] * self.target_scale_
+    def _member_normals(self, X):
+        """Each member's mean and standard deviation in y's units, members on the last axis.
+
+        Shape ``(n_samples, n_estimators)``, or ``(n_samples, n_outputs, n_estimators)``.
+        """
+        params = self._member_params(X)
+        loc = params["loc"].numpy() * self.target_scale_ + self.target_loc_
+        scale = params["scale"].numpy() * self.target_scale_
+        loc, scale = np.moveaxis(loc, 0, -1), np.moveaxis(scale, 0, -1)
         if self._y_ndim == 1:
-            return mean[:, 0], std[:, 0]
-        return mean, std
+            return loc[:, 0], scale[:, 0]
+        return loc, scale
+
+    def _mean_and_std(self, X):
+        loc, scale = self._member_normals(X)
+        mean = loc.mean(axis=-1)
+        # The equal-weight mixture's variance: the members' mean variance plus the
+        # spread of their means (the ensemble's model uncertainty).
+        variance = (scale**2).mean(axis=-1) + ((loc - mean[..., None]) ** 2).mean(axis=-1)
+        return mean, np.sqrt(variance)
 
     def predict(self, X, return_std=False):
-        """Predict the mean (the mode of the Normal) of y.
+        """Predict the mean of y (for one network also the mode and median of its Normal).
 
         Parameters
         ----------
@@ -70,7 +84,10 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
         return (mean, std) if return_std else mean
 
     def predict_dist(self, X):
-        """The predictive Normal distribution of y for each row, in the units of y.
+        """The predictive distribution of y for each row, in the units of y.
+
+        One network predicts a Normal; an ensemble (``n_estimators > 1``) the
+        equal-weight mixture of its members' Normals.
 
         Parameters
         ----------
@@ -78,12 +95,19 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
 
         Returns
         -------
-        dist : scipy.stats frozen ``norm``
+        dist : scipy.stats frozen ``norm`` or \
+:class:`~skprob.distributions.MixtureDistribution`
             Shape (n_samples,) or (n_samples, n_outputs) like y: ``mean()``, ``std()``,
             ``logpdf(y)``, ``cdf``, ``ppf``, ``interval(confidence)``, ``rvs``, ...
         """
-        mean, std = self._mean_and_std(X)
-        return self.family_.scipy_distribution({"loc": mean, "scale": std})
+        loc, scale = self._member_normals(X)
+        if loc.shape[-1] == 1:
+            return self.family_.scipy_distribution(
+                {"loc": loc[..., 0], "scale": scale[..., 0]}
+            )
+        return MixtureDistribution(
+            self.family_.scipy_distribution({"loc": loc, "scale": scale})
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -186,26 +210,29 @@ class HeteroscedasticRegressor(_NormalRegressor):
         self,
         hidden_layer_sizes=(100,),
         *,
+        n_estimators=1,
         activation="relu",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,
         nesterov=False,
         batch_size="auto",
-        max_epochs=200,
+        max_epochs="auto",
         weight_decay=1e-4,
         early_stopping="auto",
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change="auto",
         tol=1e-4,
         random_state=None,
         device="cpu",
+        n_threads=None,
         verbose=0,
         variance_link="softplus",
         variance_floor=1e-6,
     ):
         super().__init__(
             hidden_layer_sizes,
+            n_estimators=n_estimators,
             activation=activation,
             optimizer=optimizer,
             learning_rate=learning_rate,
@@ -220,6 +247,7 @@ class HeteroscedasticRegressor(_NormalRegressor):
             tol=tol,
             random_state=random_state,
             device=device,
+            n_threads=n_threads,
             verbose=verbose,
         )
         self.variance_link = variance_link

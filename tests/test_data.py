@@ -25,7 +25,8 @@ def test_subsets_share_the_tensors_instead_of_copying():
     assert train.y is data.y
     assert len(train) == 12
     nested = train.subset([1, 2])
-    np.testing.assert_array_equal(nested.batch(slice(None))[1][0].numpy(), [2.0, 4.0])
+    # A subset's batches carry the member axis: (n_members, rows).
+    np.testing.assert_array_equal(nested.batch(slice(None))[1][0].numpy(), [[2.0, 4.0]])
 
 
 def test_an_epoch_visits_every_row_once_in_shuffled_batches():
@@ -33,12 +34,39 @@ def test_an_epoch_visits_every_row_once_in_shuffled_batches():
     train = data.subset(np.arange(3, 23))
     generator = torch.Generator().manual_seed(0)
     batches = list(TensorBatches(train, batch_size=6, shuffle=True, generator=generator))
-    assert [len(b[0]) for b in batches] == [6, 6, 6, 2]
-    seen = np.concatenate([b[1][0].numpy() for b in batches])
+    assert [b[0].shape[:2] for b in batches] == [(1, 6), (1, 6), (1, 6), (1, 2)]
+    seen = np.concatenate([b[1][0].numpy()[0] for b in batches])
     np.testing.assert_array_equal(np.sort(seen), y[3:])
     # Each row's features travel with its target.
     for X_batch, (y_batch, _, _) in batches:
         np.testing.assert_array_equal(X_batch.numpy(), X[y_batch.numpy().astype(int)])
+
+
+def test_each_member_visits_its_own_rows_in_its_own_order():
+    data, X, y = make_data()
+    rows = np.array([np.arange(0, 10), np.arange(13, 23)])
+    train = data.subset(rows)
+    generator = torch.Generator().manual_seed(0)
+    batches = list(
+        TensorBatches(train, batch_size=4, shuffle=True, generator=generator, n_members=2)
+    )
+    assert [b[0].shape for b in batches] == [(2, 4, 2), (2, 4, 2), (2, 2, 2)]
+    seen = np.concatenate([b[1][0].numpy() for b in batches], axis=1)
+    np.testing.assert_array_equal(np.sort(seen[0]), y[:10])
+    np.testing.assert_array_equal(np.sort(seen[1]), y[13:])
+    assert not np.array_equal(seen[0], np.sort(seen[0]))
+    for X_batch, (y_batch, weight, _) in batches:
+        np.testing.assert_array_equal(X_batch.numpy(), X[y_batch.numpy().astype(int)])
+        np.testing.assert_array_equal(weight.numpy(), data.sample_weight[y_batch.long()])
+
+
+def test_members_have_their_own_mean_weight():
+    data, _, _ = make_data()
+    subset = data.subset([[0, 22], [0, 1]])
+    weights = data.sample_weight.numpy()
+    np.testing.assert_allclose(
+        subset.mean_weight.numpy(), [weights[[0, 22]].mean(), weights[[0, 1]].mean()]
+    )
 
 
 def test_the_same_generator_seed_gives_the_same_order():
@@ -47,7 +75,7 @@ def test_the_same_generator_seed_gives_the_same_order():
     def order(seed):
         generator = torch.Generator().manual_seed(seed)
         batches = TensorBatches(data, batch_size=5, shuffle=True, generator=generator)
-        return np.concatenate([b[1][0].numpy() for b in batches])
+        return np.concatenate([b[1][0].numpy()[0] for b in batches])
 
     np.testing.assert_array_equal(order(1), order(1))
     assert not np.array_equal(order(1), order(2))
@@ -66,4 +94,4 @@ def test_sparse_rows_are_densified_per_batch(monkeypatch):
     data, X, _ = make_data(sparse=True)
     assert sp.issparse(data.X)
     X_batch, _ = data.subset([4, 1]).batch(slice(None))
-    np.testing.assert_array_equal(X_batch.numpy(), X[[4, 1]])
+    np.testing.assert_array_equal(X_batch.numpy(), X[[[4, 1]]])

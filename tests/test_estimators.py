@@ -18,6 +18,7 @@ from skprob import (
     HeteroscedasticRegressor,
     TrainingDivergedError,
 )
+from skprob._network import EnsembleLinear
 
 from .conftest import SMALL
 
@@ -232,6 +233,6 @@ def test_linear_model_has_no_hidden_layer(data):
     estimator = BernoulliClassifier(**{**SMALL, "hidden_layer_sizes": ()})
     estimator.fit(*data)
     linear_layers = [
-        m for m in estimator.net_.module_.modules() if isinstance(m, torch.nn.Linear)
+        m for m in estimator.net_.module_.modules() if isinstance(m, EnsembleLinear)
     ]
     assert len(linear_layers) == 1

@@ -94,7 +94,7 @@ def minimised_loss(estimator, X, y):
     )
     X_batch, target_batch = data.batch(slice(None))
     with torch.no_grad():
-        return net.get_loss(net.infer(X_batch), target_batch, training=False).item()
+        return net.get_loss(net.infer(X_batch), target_batch, X_batch).item()
 
 
 def mean_nll_of_predictive_distribution(estimator, X, y):

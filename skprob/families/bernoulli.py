@@ -49,6 +49,10 @@ class Bernoulli(DistributionFamily):
         z = params["logits"]
         return torch.stack([F.logsigmoid(-z), F.logsigmoid(z)], dim=1)
 
+    def distribution_from_log_probs(self, log_probs):
+        """The user-facing distribution for class log-probabilities ``(n, 2)``."""
+        return stats.bernoulli(p=np.exp(log_probs[:, 1]))
+
     def scipy_distribution(self, params):
         return stats.bernoulli(p=probability_of_one(params["logits"]))
 

@@ -57,6 +57,10 @@ class Categorical(DistributionFamily):
         """Log-softmax of the logits."""
         return torch.log_softmax(params["logits"], dim=1)
 
+    def distribution_from_log_probs(self, log_probs):
+        """The user-facing distribution for class log-probabilities ``(n, K)``."""
+        return CategoricalDistribution(np.exp(log_probs), log_probs)
+
     def scipy_distribution(self, params):
         log_probs = torch.log_softmax(torch.as_tensor(params["logits"]), dim=1)
-        return CategoricalDistribution(log_probs.exp().numpy(), log_probs.numpy())
+        return self.distribution_from_log_probs(log_probs.numpy())

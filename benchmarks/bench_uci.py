@@ -1,0 +1,196 @@
+"""The UCI regression benchmark on the papers' own protocol and split files.
+
+    python benchmarks/bench_uci.py [--splits 5] [--data DIR] [--datasets yacht energy]
+
+For every data set (a ``.npz`` of ``X``, ``y`` and the ``train``/``test`` row numbers of
+each split; see ``benchmarks/data/README.md``) and each of the first ``--splits`` splits:
+fit on the training rows with the features standardised from them (a Pipeline), and score
+the test rows: the mean negative log-likelihood of y in its own units and the RMSE. The
+table gives the mean and standard error over splits and the mean fit seconds per split,
+beside the published results (PBP, MC dropout, Deep Ensembles, NGBoost) of those splits.
+
+Contenders, all at their library defaults: skprob's ``HeteroscedasticRegressor`` with one
+network and with a 5-member deep ensemble, NGBoost's ``NGBRegressor`` and sklearn's
+``MLPRegressor`` with a constant sigma (the training residuals' RMS).
+"""
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import stats
+from sklearn.metrics import root_mean_squared_error
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skprob import HeteroscedasticRegressor, predict_dist
+
+DATA = Path(__file__).parent / "data"
+
+#: Published mean test NLL / RMSE over the 20 splits (benchmarks/data/README.md).
+PUBLISHED = {
+    "energy": {
+        "PBP": (2.04, 1.80),
+        "MC dropout": (1.21, 0.54),
+        "Deep Ens.": (1.38, 2.09),
+        "NGBoost": (0.60, 0.46),
+    },
+    "power": {
+        "PBP": (2.84, 4.12),
+        "MC dropout": (2.80, 4.01),
+        "Deep Ens.": (2.79, 4.11),
+        "NGBoost": (2.79, 3.79),
+    },
+    "wine": {
+        "PBP": (0.97, 0.64),
+        "MC dropout": (0.93, 0.62),
+        "Deep Ens.": (0.94, 0.64),
+        "NGBoost": (0.91, 0.63),
+    },
+    "yacht": {
+        "PBP": (1.63, 1.02),
+        "MC dropout": (1.25, 0.67),
+        "Deep Ens.": (1.18, 1.58),
+        "NGBoost": (0.20, 0.50),
+    },
+}
+
+
+class ConstantSigmaMLP:
+    """sklearn's MLPRegressor plus one sigma: the RMS of its training residuals."""
+
+    def __init__(self, random_state):
+        self.model = make_pipeline(
+            StandardScaler(), MLPRegressor(random_state=random_state)
+        )
+
+    def fit(self, X, y):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.model.fit(X, y)
+        self.sigma_ = np.sqrt(np.mean((y - self.model.predict(X)) ** 2))
+        return self
+
+    def predict_dist(self, X):
+        mean = self.model.predict(X)
+        return stats.norm(mean, np.full_like(mean, self.sigma_))
+
+
+class NGBoostDefault:
+    """NGBoost's NGBRegressor at its defaults (Normal, 500 depth-3 trees)."""
+
+    def __init__(self, random_state):
+        from ngboost import NGBRegressor
+
+        self.model = make_pipeline(
+            StandardScaler(), NGBRegressor(random_state=random_state, verbose=False)
+        )
+
+    def fit(self, X, y):
+        self.model.fit(X, y)
+        return self
+
+    def predict_dist(self, X):
+        params = self.model[-1].pred_dist(self.model[:-1].transform(X)).params
+        return stats.norm(params["loc"], params["scale"])
+
+
+def contenders(skprob_params):
+    def skprob(n_estimators):
+        def make(seed):
+            estimator = HeteroscedasticRegressor(
+                n_estimators=n_estimators, random_state=seed, **skprob_params
+            )
+            return make_pipeline(StandardScaler(), estimator)
+
+        return make
+
+    return {
+        "skprob (1 network)": skprob(1),
+        "skprob (5 networks)": skprob(5),
+        "NGBoost": NGBoostDefault,
+        "MLP + const sigma": ConstantSigmaMLP,
+    }
+
+
+def run_split(make, X, y, train, test, seed):
+    model = make(seed)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X[train], y[train])
+    seconds = time.perf_counter() - start
+    dist = predict_dist(model, X[test])
+    nll = float(-np.mean(dist.logpdf(y[test])))
+    rmse = float(root_mean_squared_error(y[test], dist.mean()))
+    return nll, rmse, seconds
+
+
+def mean_and_se(values):
+    values = np.asarray(values, dtype=float)
+    se = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+    return values.mean(), se
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--splits", type=int, default=5, help="first N splits (max 20)")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of .npz files")
+    parser.add_argument("--datasets", nargs="*", help="names (default: every .npz)")
+    parser.add_argument("--models", nargs="*", help="contender names (default: all)")
+    parser.add_argument(
+        "--skprob-params",
+        type=json.loads,
+        default={},
+        help="JSON of extra HeteroscedasticRegressor parameters (default: none)",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=1,
+        help="splits fitted in parallel processes (times then include the contention)",
+    )
+    args = parser.parse_args()
+
+    models = contenders(args.skprob_params)
+    if args.models:
+        models = {name: models[name] for name in args.models}
+    paths = sorted(args.data.glob("*.npz"))
+    if args.datasets:
+        paths = [args.data / f"{name}.npz" for name in args.datasets]
+
+    print(f"UCI benchmark: first {args.splits} splits; mean +- standard error over splits")
+    if args.skprob_params:
+        print(f"skprob parameters: {args.skprob_params}")
+    header = f"{'data':<8}{'model':<22}{'test NLL':>17}{'test RMSE':>17}{'fit s/split':>13}"
+    print(header)
+    for path in paths:
+        data = np.load(path)
+        X, y = data["X"], data["y"]
+        splits = list(zip(data["train"], data["test"]))[: args.splits]
+        for name, make in models.items():
+            results = Parallel(n_jobs=args.n_jobs)(
+                delayed(run_split)(make, X, y, train, test, seed)
+                for seed, (train, test) in enumerate(splits)
+            )
+            nll, rmse, seconds = zip(*results)
+            nll_mean, nll_se = mean_and_se(nll)
+            rmse_mean, rmse_se = mean_and_se(rmse)
+            print(
+                f"{path.stem:<8}{name:<22}{nll_mean:>9.3f} +- {nll_se:<5.3f}"
+                f"{rmse_mean:>9.3f} +- {rmse_se:<5.3f}{np.mean(seconds):>11.2f}",
+                flush=True,
+            )
+        for paper, (nll, rmse) in PUBLISHED.get(path.stem, {}).items():
+            print(
+                f"{path.stem:<8}{paper + ' (published)':<22}{nll:>9.2f}{'':8}{rmse:>9.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
