@@ -11,6 +11,7 @@ accuracy and expected calibration error (top-label, 10 bins).
 """
 
 import argparse
+import json
 import warnings
 
 import numpy as np
@@ -32,6 +33,7 @@ from skprob import (
     CategoricalClassifier,
     GaussianRegressor,
     HeteroscedasticRegressor,
+    predict_dist,
 )
 from skprob.metrics import (
     crps,
@@ -42,6 +44,9 @@ from skprob.metrics import (
 
 #: Fits that raised, by model: reported under the tables instead of ending the run.
 FAILURES = {}
+
+#: Extra parameters of every skprob estimator (``--skprob-params``).
+SKPROB_PARAMS = {}
 
 
 def heteroscedastic_data(n_rows=1000, seed=0):
@@ -68,14 +73,16 @@ class ConstantSigma:
         return stats.norm(mean, np.full_like(mean, self.sigma_))
 
 
-def normal_of(model, X):
-    """The predictive Normal of any of the regressors here."""
+def distribution_of(model, X):
+    """The predictive distribution of any of the regressors here."""
     if isinstance(model, ConstantSigma):
         return model.predict_normal(X)
     final = model[-1]
     if hasattr(final, "pred_dist"):  # NGBoost
         params = final.pred_dist(model[:-1].transform(X)).params
         return stats.norm(params["loc"], params["scale"])
+    if hasattr(final, "predict_dist"):  # skprob: a Normal, or an ensemble's mixture
+        return predict_dist(model, X)
     mean, std = model.predict(X, return_std=True)
     return stats.norm(mean, std)
 
@@ -84,9 +91,11 @@ def regressors(seed):
     scaled = lambda estimator: make_pipeline(StandardScaler(), estimator)  # noqa: E731
     gp_kernel = ConstantKernel() * RBF(np.ones(1)) + WhiteKernel()
     return {
-        "skprob GaussianRegressor": scaled(GaussianRegressor(random_state=seed)),
+        "skprob GaussianRegressor": scaled(
+            GaussianRegressor(random_state=seed, **SKPROB_PARAMS)
+        ),
         "skprob HeteroscedasticRegressor": scaled(
-            HeteroscedasticRegressor(random_state=seed)
+            HeteroscedasticRegressor(random_state=seed, **SKPROB_PARAMS)
         ),
         "NGBRegressor": scaled(NGBRegressor(random_state=seed, verbose=False)),
         "MLPRegressor + const sigma": ConstantSigma(
@@ -105,7 +114,7 @@ def classifiers(seed, n_classes):
     distribution = Bernoulli if n_classes == 2 else k_categorical(n_classes)
     return {
         f"skprob {skprob_classifier.__name__}": scaled(
-            skprob_classifier(random_state=seed)
+            skprob_classifier(random_state=seed, **SKPROB_PARAMS)
         ),
         # NGBoost's classifier sets no attribute that Pipeline's fitted check knows, so it
         # cannot sit in a pipeline; being tree-based it needs no scaling.
@@ -115,14 +124,24 @@ def classifiers(seed, n_classes):
     }
 
 
+#: Whether only skprob's models run (``--only-skprob``).
+ONLY_SKPROB = [False]
+
+
+def selected(models):
+    if not ONLY_SKPROB[0]:
+        return models
+    return {name: model for name, model in models.items() if name.startswith("skprob")}
+
+
 def evaluate_regression(X, y, repeats):
     scores = {}
     for seed in range(repeats):
         X_train, X_test, y_train, y_test = train_test_split(
             X, y, test_size=0.25, random_state=seed
         )
-        for name, model in regressors(seed).items():
-            dist = normal_of(model.fit(X_train, y_train), X_test)
+        for name, model in selected(regressors(seed)).items():
+            dist = distribution_of(model.fit(X_train, y_train), X_test)
             row = scores.setdefault(name, {"NLL": [], "CRPS": [], "RMSE": [], "cov90": []})
             row["NLL"].append(negative_log_likelihood(y_test, dist))
             row["CRPS"].append(crps(y_test, dist))
@@ -137,7 +156,7 @@ def evaluate_classification(X, y, repeats):
         X_train, X_test, y_train, y_test = train_test_split(
             X, y, test_size=0.25, random_state=seed, stratify=y
         )
-        for name, model in classifiers(seed, len(np.unique(y))).items():
+        for name, model in selected(classifiers(seed, len(np.unique(y)))).items():
             row = scores.setdefault(name, {"log loss": [], "accuracy": [], "ECE": []})
             try:
                 proba = model.fit(X_train, y_train).predict_proba(X_test)
@@ -173,7 +192,18 @@ def print_scores(title, scores, best_by):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--skprob-params",
+        type=json.loads,
+        default={},
+        help="JSON of extra parameters for every skprob estimator (default: none)",
+    )
+    parser.add_argument(
+        "--only-skprob", action="store_true", help="skip the other libraries' models"
+    )
     args = parser.parse_args()
+    SKPROB_PARAMS.update(args.skprob_params)
+    ONLY_SKPROB[0] = args.only_skprob
     warnings.simplefilter("ignore")  # convergence chatter of the defaults
     print(
         f"mean (std) over {args.repeats} random 75/25 splits; "

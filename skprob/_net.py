@@ -85,18 +85,58 @@ class DistributionNet(NeuralNet):
         ]
 
     def initialize(self):
+        self._training_mode = None
         super().initialize()
         self.shuffle_generator_ = torch.Generator().manual_seed(self.shuffle_seed)
         return self
 
+    def initialize_optimizer(self, triggered_directly=None):
+        # Weight decay goes to the optimizer's own per-group option where it has one
+        # (the gradient of the penalty, one fused update instead of a penalty term and
+        # its backward pass every step); L-BFGS has none and gets the penalty in the loss.
+        _, kwargs = self.get_params_for_optimizer(
+            "optimizer", self.get_all_learnable_params()
+        )
+        params = list(self.module_.parameters())
+        if self._decay_in_optimizer():
+            decayed = self.module_.weight_matrices()
+            ids = {id(w) for w in decayed}
+            params = [
+                {"params": decayed, "weight_decay": self.weight_decay},
+                {"params": [p for p in params if id(p) not in ids], "weight_decay": 0.0},
+            ]
+        self.optimizer_ = self.optimizer(params, **kwargs)
+        return self
+
+    def _decay_in_optimizer(self):
+        return self.optimizer is not torch.optim.LBFGS
+
+    def member_penalties(self):
+        """Each member's weight-decay penalty ``c / 2 * sum(W ** 2)``."""
+        if not self.weight_decay:
+            return 0.0
+        squares = sum(w.pow(2).sum(dim=(1, 2)) for w in self.module_.weight_matrices())
+        return 0.5 * self.weight_decay * squares
+
     def _set_training(self, training=True):
         # skorch sets the mode before every batch, and module.train() walks every
         # submodule: measured 76 us a step, a tenth of a small network's step. Switch
-        # only when some module is in the other mode.
-        components = [getattr(self, name + "_") for name in self._modules + self._criteria]
-        if all(getattr(c, "training", training) == training for c in components):
+        # only when the mode changes.
+        if getattr(self, "_training_mode", None) == training:
             return
         super()._set_training(training)
+        self._training_mode = training
+
+    def train_step(self, batch, **fit_params):
+        if not self._decay_in_optimizer():
+            # L-BFGS evaluates a closure several times a step: skorch's own path.
+            return super().train_step(batch, **fit_params)
+        # One gradient step, without skorch's per-step notification of the gradients
+        # (no callback here reads them).
+        self.optimizer_.zero_grad(set_to_none=True)
+        step = self.train_step_single(batch, **fit_params)
+        self.optimizer_.step()
+        return step
 
     def infer(self, x, **fit_params):
         # Batches from TensorBatches are tensors already on the device: skip skorch's
@@ -146,9 +186,8 @@ class DistributionNet(NeuralNet):
             # own weight sum) keeps mini-batch losses unbiased, and makes a full batch
             # exactly sum(w * nll) / sum(w).
             losses = (weight * nll).sum(dim=1) / (n_rows * mean_weight)
-        if training and self.weight_decay:
-            penalty = sum(w.pow(2).sum(dim=(1, 2)) for w in self.module_.weight_matrices())
-            losses = losses + 0.5 * self.weight_decay * penalty
+        if training and not self._decay_in_optimizer():
+            losses = losses + self.member_penalties()
         return losses
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -180,7 +219,13 @@ class DistributionNet(NeuralNet):
             batch_rows = batch[0].shape[-2]
             totals = totals + step["member_losses"] * batch_rows
             n_rows += batch_rows
-        member_losses = (totals / n_rows).cpu().numpy().astype(float)
+        member_losses = totals / n_rows
+        if training and self._decay_in_optimizer():
+            # The objective of the epoch, as L-BFGS's loss includes it (the penalty at
+            # the epoch's end weights).
+            with torch.no_grad():
+                member_losses = member_losses + self.member_penalties()
+        member_losses = member_losses.cpu().numpy().astype(float)
         if not np.isfinite(member_losses).all():
             where = "training" if training else "validation"
             raise TrainingDivergedError(

@@ -123,7 +123,9 @@ def crps(y_true, dist, *, sample_weight=None, multioutput="uniform_average"):
 
     ``CRPS(F, y) = integral (F(z) - 1{z >= y})^2 dz``; lower is better. A point forecast
     scores its absolute error, so CRPS compares with MAE. Closed form for scipy's Normal;
-    any other distribution with a ``ppf`` goes through the quantile form
+    a distribution with a ``crps(y)`` method of its own (a
+    :class:`~skprob.distributions.MixtureDistribution`) uses it; any other with a ``ppf``
+    goes through the quantile form
     ``2 * integral_0^1 pinball_tau(y, F^-1(tau)) dtau`` on
     :data:`CRPS_QUANTILE_LEVELS` levels.
 
@@ -145,11 +147,12 @@ def crps(y_true, dist, *, sample_weight=None, multioutput="uniform_average"):
     0.2337
     """
     y_true = _check_y(y_true, dist.mean())
-    scores = (
-        _crps_normal(y_true, dist)
-        if _is_scipy_normal(dist)
-        else _crps_from_quantiles(y_true, dist)
-    )
+    if _is_scipy_normal(dist):
+        scores = _crps_normal(y_true, dist)
+    elif hasattr(dist, "crps"):  # a distribution's own closed form (a Normal mixture)
+        scores = dist.crps(y_true)
+    else:
+        scores = _crps_from_quantiles(y_true, dist)
     return _average(scores, sample_weight, multioutput)
 
 

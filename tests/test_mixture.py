@@ -1,0 +1,145 @@
+"""MixtureDistribution: every method against a direct computation from its components."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.special import logsumexp
+
+from skprob.distributions import MixtureDistribution
+from skprob.metrics import (
+    crps,
+    interval_coverage,
+    negative_log_likelihood,
+    pit,
+)
+from skprob.metrics._regression import _crps_from_quantiles
+
+
+@pytest.fixture
+def mixture():
+    """Three rows of three Normal components with unequal weights."""
+    loc = np.array([[-2.0, 0.0, 3.0], [1.0, 1.5, 2.0], [0.0, 10.0, -5.0]])
+    scale = np.array([[0.5, 1.0, 2.0], [0.3, 0.3, 0.3], [1.0, 0.1, 4.0]])
+    weights = np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
+    return MixtureDistribution(stats.norm(loc, scale), weights), loc, scale, weights
+
+
+def test_density_and_cdf_are_weighted_sums_of_the_components(mixture):
+    dist, loc, scale, weights = mixture
+    y = np.array([0.3, 1.2, -7.0])
+    pdf = (weights * stats.norm.pdf(y[:, None], loc, scale)).sum(axis=1)
+    cdf = (weights * stats.norm.cdf(y[:, None], loc, scale)).sum(axis=1)
+    np.testing.assert_allclose(dist.pdf(y), pdf, rtol=1e-12)
+    np.testing.assert_allclose(dist.logpdf(y), np.log(pdf), rtol=1e-12)
+    np.testing.assert_allclose(dist.cdf(y), cdf, rtol=1e-12)
+    np.testing.assert_allclose(dist.sf(y), 1 - cdf, rtol=1e-10)
+
+
+def test_log_density_is_finite_where_every_density_underflows(mixture):
+    dist, loc, scale, weights = mixture
+    y = np.array([60.0, 60.0, 300.0])  # every component's pdf is 0.0 in float64
+    expected = logsumexp(
+        np.log(weights) + stats.norm.logpdf(y[:, None], loc, scale), axis=1
+    )
+    assert np.all(np.isfinite(dist.logpdf(y)))
+    np.testing.assert_allclose(dist.logpdf(y), expected, rtol=1e-12)
+
+
+def test_mean_and_variance_are_the_law_of_total_variance(mixture):
+    dist, loc, scale, weights = mixture
+    mean = (weights * loc).sum(axis=1)
+    second_moment = (weights * (scale**2 + loc**2)).sum(axis=1)
+    np.testing.assert_allclose(dist.mean(), mean, rtol=1e-12)
+    np.testing.assert_allclose(dist.var(), second_moment - mean**2, rtol=1e-10)
+    np.testing.assert_allclose(dist.std(), np.sqrt(second_moment - mean**2), rtol=1e-10)
+
+
+@pytest.mark.parametrize("q", [1e-9, 0.01, 0.3, 0.5, 0.77, 0.999])
+def test_ppf_inverts_the_cdf(mixture, q):
+    dist, *_ = mixture
+    x = dist.ppf(q)
+    np.testing.assert_allclose(dist.cdf(x), q, rtol=1e-9, atol=1e-15)
+    # The quantile lies between the components' quantiles.
+    assert np.all(x >= dist.components.ppf(q).min(axis=1) - 1e-12)
+    assert np.all(x <= dist.components.ppf(q).max(axis=1) + 1e-12)
+
+
+def test_ppf_edges_and_median_and_interval(mixture):
+    dist, *_ = mixture
+    np.testing.assert_array_equal(dist.ppf(0.0), -np.inf)
+    np.testing.assert_array_equal(dist.ppf(1.0), np.inf)
+    assert np.isnan(dist.ppf(1.5)).all()
+    np.testing.assert_allclose(dist.cdf(dist.median()), 0.5, rtol=1e-10)
+    low, high = dist.interval(0.8)
+    np.testing.assert_allclose(dist.cdf(high) - dist.cdf(low), 0.8, rtol=1e-9)
+    np.testing.assert_allclose(dist.cdf(low), 0.1, rtol=1e-9)
+
+
+def test_one_component_is_that_component():
+    loc, scale = np.array([0.5, -1.0]), np.array([2.0, 0.1])
+    dist = MixtureDistribution(stats.norm(loc[:, None], scale[:, None]))
+    normal = stats.norm(loc, scale)
+    y = np.array([1.0, -1.2])
+    for method in ("logpdf", "cdf"):
+        np.testing.assert_allclose(getattr(dist, method)(y), getattr(normal, method)(y))
+    np.testing.assert_allclose(dist.ppf([0.2, 0.9]), normal.ppf([0.2, 0.9]), rtol=1e-10)
+    np.testing.assert_allclose(dist.std(), normal.std())
+    np.testing.assert_allclose(dist.crps(y), crps_normal(y, loc, scale), rtol=1e-12)
+
+
+def crps_normal(y, loc, scale):
+    z = (y - loc) / scale
+    return scale * (z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - np.pi**-0.5)
+
+
+def test_closed_form_crps_equals_the_quantile_integral(mixture):
+    dist, *_ = mixture
+    y = np.array([0.3, 1.2, -7.0])
+    np.testing.assert_allclose(dist.crps(y), _crps_from_quantiles(y, dist), rtol=2e-3)
+    # The metric takes the closed form.
+    np.testing.assert_allclose(crps(y, dist, multioutput="raw_values"), dist.crps(y).mean())
+
+
+def test_draws_follow_the_mixture(mixture):
+    dist, *_ = mixture
+    draws = dist.rvs(size=200_000, random_state=0)
+    assert draws.shape == (200_000, 3)
+    np.testing.assert_allclose(draws.mean(axis=0), dist.mean(), atol=0.03)
+    np.testing.assert_allclose(draws.std(axis=0), dist.std(), rtol=0.01)
+    # The share below a point is the CDF there.
+    np.testing.assert_allclose((draws < 0.5).mean(axis=0), dist.cdf(0.5), atol=0.005)
+    assert dist.rvs(random_state=1).shape == (3,)
+    np.testing.assert_array_equal(dist.rvs(random_state=1), dist.rvs(random_state=1))
+
+
+def test_multi_output_shapes():
+    loc = np.arange(24, dtype=float).reshape(4, 2, 3)
+    dist = MixtureDistribution(stats.norm(loc, 1.0))
+    assert dist.shape == (4, 2)
+    assert dist.mean().shape == dist.logpdf(np.zeros((4, 2))).shape == (4, 2)
+    np.testing.assert_allclose(dist.mean(), loc.mean(axis=2))
+    assert dist.ppf(np.full((4, 2), 0.3)).shape == (4, 2)
+
+
+def test_learned_log_weights_are_used_as_given():
+    log_weights = np.log([[0.9, 0.1]])
+    dist = MixtureDistribution(stats.norm([[0.0, 5.0]], 1.0), log_weights=log_weights)
+    np.testing.assert_allclose(dist.mean(), [0.5])
+
+
+@pytest.mark.parametrize(
+    "weights, match", [([[0.5, 0.6]], "sum to one"), ([[1.5, -0.5]], "non-negative")]
+)
+def test_bad_weights_are_refused(weights, match):
+    with pytest.raises(ValueError, match=match):
+        MixtureDistribution(stats.norm([[0.0, 1.0]], 1.0), weights)
+
+
+def test_metrics_accept_a_mixture(mixture):
+    dist, *_ = mixture
+    y = np.array([0.3, 1.2, -7.0])
+    assert negative_log_likelihood(y, dist) == pytest.approx(-dist.logpdf(y).mean())
+    np.testing.assert_allclose(pit(y, dist), dist.cdf(y))
+    low, high = dist.interval(0.5)
+    inside = ((y >= low) & (y <= high)).mean()
+    assert interval_coverage(y, dist, confidence=0.5) == pytest.approx(inside)

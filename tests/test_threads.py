@@ -1,0 +1,81 @@
+"""Thread control: a count chosen for the work during fit and predict, then restored."""
+
+import numpy as np
+import pytest
+import torch
+from threadpoolctl import threadpool_limits
+
+from skprob import CategoricalClassifier, HeteroscedasticRegressor
+from skprob._threads import (
+    PREDICTION_PARALLEL_MIN_MACS,
+    TRAINING_PARALLEL_MIN_MACS,
+    resolve_n_threads,
+    torch_threads,
+)
+
+from .conftest import SMALL
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture
+def recorded_thread_counts(monkeypatch):
+    """Every count torch.set_num_threads is called with, still passed through."""
+    calls = []
+    original = torch.set_num_threads
+
+    def record(n):
+        calls.append(n)
+        original(n)
+
+    monkeypatch.setattr(torch, "set_num_threads", record)
+    return calls
+
+
+def test_small_work_runs_on_one_thread_and_more_only_from_the_threshold():
+    assert resolve_n_threads(None, TRAINING_PARALLEL_MIN_MACS - 1, training=True) == 1
+    assert resolve_n_threads(None, PREDICTION_PARALLEL_MIN_MACS - 1, training=False) == 1
+    with torch_threads(2):
+        assert resolve_n_threads(None, TRAINING_PARALLEL_MIN_MACS, training=True) == 2
+        # Between the two thresholds: a backward pass pays for a second thread, a
+        # forward pass alone does not.
+        assert resolve_n_threads(None, TRAINING_PARALLEL_MIN_MACS, training=False) == 1
+    assert resolve_n_threads(3, 1, training=True) == 3
+
+
+def test_large_work_respects_the_current_limit():
+    with threadpool_limits(1):
+        assert resolve_n_threads(None, 2**40, training=True) == 1
+        assert torch.get_num_threads() == 1
+
+
+def test_torch_threads_restores_the_count_even_after_an_error():
+    before = torch.get_num_threads()
+    other = 1 if before != 1 else 2
+    with pytest.raises(RuntimeError), torch_threads(other):
+        assert torch.get_num_threads() == other
+        raise RuntimeError
+    assert torch.get_num_threads() == before
+
+
+def test_fit_and_predict_use_one_thread_for_a_small_network_and_restore(
+    recorded_thread_counts,
+):
+    X, y = np.random.RandomState(0).normal(size=(100, 4)), np.arange(100) % 3
+    with torch_threads(2):
+        recorded_thread_counts.clear()
+        clf = CategoricalClassifier(**SMALL).fit(X, y)
+        clf.predict_proba(X)
+        assert torch.get_num_threads() == 2
+    # Set to 1 and back to 2, once for the fit and once for the prediction.
+    assert recorded_thread_counts[:4] == [1, 2, 1, 2]
+
+
+def test_explicit_n_threads_is_used(recorded_thread_counts, diabetes):
+    X, y = diabetes
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        recorded_thread_counts.clear()
+        HeteroscedasticRegressor(n_threads=2, **SMALL).fit(X, y)
+        assert recorded_thread_counts[:2] == [2, 1]
+    assert torch.get_num_threads() == before
