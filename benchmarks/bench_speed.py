@@ -1,7 +1,7 @@
 """Speed: skprob's fit and predict_dist against the same work done other ways.
 
     python benchmarks/bench_speed.py [--rows 20000] [--features 20] [--epochs 10]
-                                     [--batch 200] [--repeats 9]
+                                     [--batch 200] [--repeats 9] [--load]
 
 Fit: an MLP (one hidden layer of 100 ReLU units) with a Gaussian NLL, Adam (lr 1e-3),
 mini-batches of 200 shuffled rows, a fixed number of epochs and no early stopping, by
@@ -9,12 +9,18 @@ mini-batches of 200 shuffled rows, a fixed number of epochs and no early stoppin
 - skprob's GaussianRegressor,
 - plain skorch (NeuralNet with its default Dataset/DataLoader),
 - sklearn's MLPRegressor (same architecture, optimiser, batches and epochs; squared error).
-float32 throughout, then skprob in float64 to show what float64 costs.
+float32 throughout, then skprob in float64 to show what float64 costs, and skprob with
+torch's default thread count (every core: what skprob did before it chose its own) and
+with one thread forced by hand (``torch.set_num_threads(1)`` around the fit).
+
+``--load`` runs a CPU-bound competitor process (a busy loop) for the whole run, as a
+``GridSearchCV(n_jobs=2)``, a notebook beside a test run or a shared server would.
 
 Predict: predict_dist on 100,000 rows against a raw batched forward pass.
 """
 
 import argparse
+import multiprocessing
 import warnings
 
 import numpy as np
@@ -88,6 +94,36 @@ def fit_skprob(X, y, epochs):
     ).fit(X, y)
 
 
+def fit_skprob_threads(X, y, epochs, n_threads):
+    """skprob's fit with ``n_threads`` intra-op threads, chosen by hand."""
+    return GaussianRegressor(
+        hidden_layer_sizes=(HIDDEN,),
+        learning_rate=LR,
+        batch_size=BATCH,
+        max_epochs=epochs,
+        weight_decay=0.0,
+        early_stopping=False,
+        n_iter_no_change=epochs + 1,
+        random_state=0,
+        n_threads=n_threads,
+    ).fit(X, y)
+
+
+def fit_skprob_one_thread_by_hand(X, y, epochs):
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return fit_skprob(X, y, epochs)
+    finally:
+        torch.set_num_threads(before)
+
+
+def busy_loop():
+    """The competitor of ``--load``: one core kept busy until terminated."""
+    while True:
+        pass
+
+
 def fit_plain_skorch(X, y, epochs):
     torch.manual_seed(0)
     return NeuralNet(
@@ -136,12 +172,29 @@ def main():
     parser.add_argument("--predict-rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--batch", type=int, default=BATCH)
+    parser.add_argument(
+        "--load", action="store_true", help="run a CPU-bound competitor process meanwhile"
+    )
     args = parser.parse_args()
     BATCH = args.batch
+    competitor = None
+    if args.load:
+        competitor = multiprocessing.Process(target=busy_loop, daemon=True)
+        competitor.start()
+    try:
+        run(args)
+    finally:
+        if competitor is not None:
+            competitor.terminate()
+
+
+def run(args):
     warnings.simplefilter("ignore", ConvergenceWarning)
+    default_threads = torch.get_num_threads()
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads; "
-        f"{args.rows} x {args.features} rows, {args.epochs} epochs, batch {BATCH}"
+        f"torch {torch.__version__}, {default_threads} threads by default; "
+        f"{args.rows} x {args.features} rows, {args.epochs} epochs, batch {BATCH}; "
+        f"{'a CPU-bound competitor running' if args.load else 'idle machine'}"
     )
 
     X, y = make_data(args.rows, args.features)
@@ -152,6 +205,12 @@ def main():
         "plain skorch (float32)": lambda: fit_plain_skorch(X, y, args.epochs),
         "sklearn MLPRegressor (float32)": lambda: fit_sklearn_mlp(X, y, args.epochs),
         "skprob (float64 input)": lambda: fit_skprob(X64, y64, args.epochs),
+        "skprob, 1 thread by hand (float32)": lambda: fit_skprob_one_thread_by_hand(
+            X, y, args.epochs
+        ),
+        f"skprob, {default_threads} threads (float32)": lambda: fit_skprob_threads(
+            X, y, args.epochs, default_threads
+        ),
     }
     for fit in fits.values():  # warm-up: imports, allocator, thread pools
         fit()

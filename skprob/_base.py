@@ -55,7 +55,7 @@ class BaseDistributionEstimator(BaseEstimator):
             StrOptions({"auto"}),
         ],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [
@@ -71,9 +71,9 @@ class BaseDistributionEstimator(BaseEstimator):
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
+        hidden_layer_sizes=(50, 50),
         *,
-        n_estimators=1,
+        n_estimators=5,
         activation="relu",
         optimizer="adam",
         learning_rate="auto",
@@ -81,7 +81,7 @@ class BaseDistributionEstimator(BaseEstimator):
         nesterov=False,
         batch_size="auto",
         max_epochs="auto",
-        weight_decay=1e-4,
+        weight_decay="auto",
         early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change="auto",

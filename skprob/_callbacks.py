@@ -8,12 +8,14 @@ __all__ = ["MemberEarlyStopping"]
 
 
 class MemberEarlyStopping(Callback):
-    """Stop when no member's monitored loss has improved for ``patience`` epochs.
+    """Stop when the members' mean loss has not improved for ``patience`` epochs.
 
-    Each member keeps its own best loss and epoch count since it last improved; training
-    goes on while any member still improves, and with ``load_best`` every member ends
-    with the weights of its own best epoch (the member's slice of every parameter). For a
-    single network this is ordinary early stopping.
+    Training stops on the mean of the members' monitored losses (waiting for the last
+    member to stop instead made a 5-member ensemble train twice as many epochs as one
+    network on the UCI power data, for no better NLL). Each member keeps its own best
+    epoch: with ``load_best`` every member ends with the weights of the epoch where its
+    own loss was lowest (the member's slice of every parameter). For a single network
+    this is ordinary early stopping.
 
     Parameters
     ----------
@@ -43,7 +45,8 @@ class MemberEarlyStopping(Callback):
     def on_train_begin(self, net, **kwargs):
         self.best_losses_ = None
         self.best_epochs_ = None
-        self.waits_ = None
+        self.best_mean_ = np.inf
+        self.wait_ = 0
         self.best_state_ = None
 
     def on_epoch_end(self, net, **kwargs):
@@ -53,18 +56,21 @@ class MemberEarlyStopping(Callback):
             improved = np.ones(len(losses), dtype=bool)
             self.best_losses_ = losses.copy()
             self.best_epochs_ = np.full(len(losses), epoch)
-            self.waits_ = np.zeros(len(losses), dtype=int)
         else:
-            improved = losses < self.best_losses_ - self.threshold
+            improved = losses < self.best_losses_
             self.best_losses_ = np.where(improved, losses, self.best_losses_)
             self.best_epochs_ = np.where(improved, epoch, self.best_epochs_)
-            self.waits_ = np.where(improved, 0, self.waits_ + 1)
         if self.load_best and improved.any():
             self._save(net, improved)
-        if epoch >= self.min_epochs and (self.waits_ >= self.patience).all():
+        mean = float(losses.mean())
+        if mean < self.best_mean_ - self.threshold:
+            self.best_mean_, self.wait_ = mean, 0
+        else:
+            self.wait_ += 1
+        if epoch >= self.min_epochs and self.wait_ >= self.patience:
             if self.sink is not None:
                 self.sink(
-                    f"Stopping: no member's {self.monitor} loss improved by more than "
+                    f"Stopping: the {self.monitor} loss has not improved by more than "
                     f"{self.threshold} in the last {self.patience} epochs; best epochs "
                     f"{self.best_epochs_.tolist()}."
                 )

@@ -3,9 +3,20 @@
 __all__ = ["fill_doc"]
 
 _COMMON_PARAMETERS = """\
-hidden_layer_sizes : tuple of int, default=(100,)
+hidden_layer_sizes : tuple of int, default=(50, 50)
         Widths of the hidden layers. ``()`` gives a linear model: the recipe with
-        ``f[x, phi]`` linear in x.
+        ``f[x, phi]`` linear in x. Two layers of 50 fitted the smooth UCI targets (energy,
+        yacht) far better than one of 100, at the same cost.
+    n_estimators : int, default=5
+        Number of networks in a deep ensemble. The members differ in their starting
+        weights, batch order and validation rows, and train together as one batched
+        network (one forward and backward pass for all), so that five cost far less
+        than five fits. A regressor predicts the equal-weight mixture of its members'
+        distributions (:class:`~skprob.distributions.MixtureDistribution`), a classifier
+        the mean of their class probabilities. Five members improved the held-out NLL on
+        every UCI data set and every classification data set measured, at 1.0 to 1.8
+        times the time of one network; ``n_estimators=1`` gives a single network, whose
+        regressors predict a ``scipy.stats.norm``.
     activation : {"relu", "tanh", "logistic", "identity", "gelu", "elu", "silu"}, \
 default="relu"
         Activation of the hidden layers.
@@ -13,28 +24,39 @@ default="relu"
         Gradient method. ``"sgd"`` takes ``momentum`` and ``nesterov``; ``"lbfgs"``
         (quasi-Newton with a line search) trains on the full batch and suits small data.
     learning_rate : float or "auto", default="auto"
-        Step size; "auto" is 1e-3 for Adam, 1e-2 for SGD and 1.0 for L-BFGS.
+        Step size; "auto" is 3e-3 for Adam, 1e-2 for SGD and 1.0 for L-BFGS.
     momentum : float in [0, 1), default=0.9
         Momentum of SGD.
     nesterov : bool, default=False
         Whether SGD uses Nesterov momentum.
     batch_size : int or "auto", default="auto"
-        Rows per mini-batch; "auto" is ``min(200, n_samples)``, so small data train
-        full-batch (and deterministically).
-    max_epochs : int, default=200
-        Maximum number of passes over the training rows.
-    weight_decay : float, default=1e-4
+        Rows per mini-batch. "auto" gives about 32 steps an epoch: the training rows
+        divided by 32, rounded to a power of two and kept within [32, 512] (and at most
+        the number of rows). Small data thus get small batches and many steps, large data
+        batches that use the hardware.
+    max_epochs : int or "auto", default="auto"
+        Maximum number of passes over the training rows. "auto", with a validation split
+        (see ``early_stopping``), is a budget of 20,000 optimizer steps and at least 200
+        epochs: the same amount of training for 300 rows as for 40,000, where a count of
+        epochs would give the small data a few hundred steps. Without a validation split
+        nothing tells overfitting from progress, and "auto" is 200 epochs.
+    weight_decay : float or "auto", default="auto"
         L2 penalty ``weight_decay / 2 * sum(W ** 2)`` on the weight matrices (not the
-        biases), added to the mean NLL while training.
+        biases), added to the mean NLL while training. "auto" is 4 divided by the number
+        of training rows: against the NLL summed over rows, a fixed Gaussian prior on the
+        weights (standard deviation 0.5), so strong on 300 rows and negligible on 100,000.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows, stop when their NLL has not improved
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.
-        "auto" turns it on from 200 rows. Without it, training stops when the training
-        loss stops improving by ``tol``.
+        Each ensemble member holds out its own rows and keeps its own best epoch;
+        training stops when the members' mean validation NLL stops improving. "auto" turns it on from 200 rows.
+        Without it, training stops when the training loss stops improving by ``tol``.
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out for early stopping (stratified for classifiers).
-    n_iter_no_change : int, default=10
-        Epochs without improvement before training stops.
+    n_iter_no_change : int or "auto", default="auto"
+        Epochs without improvement before training stops. "auto", with a validation
+        split, is 1,000 optimizer steps' worth of epochs (at least 10): patience measured
+        in updates, not passes; without one, 10 epochs.
     tol : float, default=1e-4
         Smallest decrease of the monitored loss that counts as an improvement.
     random_state : int, RandomState instance or None, default=None
@@ -43,6 +65,14 @@ default="relu"
     device : str or torch.device, default="cpu"
         Where the network trains and predicts ("cpu", "cuda", "cuda:1", ...). A fitted
         model unpickles on the CPU when no GPU is present.
+    n_threads : int or None, default=None
+        torch intra-op threads while fitting and predicting, restored afterwards
+        (torch's setting is process-wide). None takes one thread for the small batches
+        of tabular networks, where more threads cost more in hand-offs than they save and
+        wait on each other when another process holds a core, and more only for batches
+        large enough that they paid when measured (``skprob._threads``); it never
+        exceeds torch's current count, which follows ``OMP_NUM_THREADS``,
+        ``threadpoolctl.threadpool_limits`` and joblib's limit inside its workers.
     verbose : int, default=0
         0 is silent; 1 prints a table of the losses after every epoch."""
 
@@ -57,13 +87,17 @@ n_features_in_ : int
         The distribution family the network parameterises.
     loss_curve_ : ndarray of shape ``(n_iter_,)``
         Training loss after each epoch: the weighted mean NLL per row (in the units of
-        y) plus the weight-decay penalty.
+        y) plus the weight-decay penalty, averaged over the ensemble's members.
     validation_loss_curve_ : ndarray of shape ``(n_iter_,)``
-        Mean NLL of the validation rows after each epoch (only with early stopping).
+        Mean NLL of the validation rows after each epoch, averaged over the members
+        (only with early stopping).
     best_validation_loss_ : float
-        Its minimum, whose weights the model keeps (only with early stopping).
+        The mean over members of each member's best validation loss, whose weights the
+        model keeps (only with early stopping).
     n_iter_ : int
-        Number of epochs trained."""
+        Number of epochs trained.
+    batch_size_ : int
+        The batch size used (``batch_size`` with "auto" resolved)."""
 
 
 _REGRESSOR_ATTRIBUTES = """\

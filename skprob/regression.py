@@ -208,9 +208,9 @@ class HeteroscedasticRegressor(_NormalRegressor):
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
+        hidden_layer_sizes=(50, 50),
         *,
-        n_estimators=1,
+        n_estimators=5,
         activation="relu",
         optimizer="adam",
         learning_rate="auto",
@@ -218,7 +218,7 @@ class HeteroscedasticRegressor(_NormalRegressor):
         nesterov=False,
         batch_size="auto",
         max_epochs="auto",
-        weight_decay=1e-4,
+        weight_decay="auto",
         early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change="auto",
