@@ -7,6 +7,7 @@ from sklearn.preprocessing import StandardScaler
 
 #: A linear model trained to convergence: the recipe's identities are exact only there.
 LINEAR_EXACT = {
+    "n_estimators": 1,
     "hidden_layer_sizes": (),
     "optimizer": "lbfgs",
     "weight_decay": 0.0,
@@ -16,8 +17,10 @@ LINEAR_EXACT = {
     "random_state": 0,
 }
 
-#: A small, quick network for behaviour tests.
+#: A small, quick network for behaviour tests: one network (the ensembles' own behaviour
+#: is in test_ensembles.py, and sklearn's checks run the default ensemble).
 SMALL = {
+    "n_estimators": 1,
     "hidden_layer_sizes": (16,),
     "learning_rate": 0.01,
     "max_epochs": 60,

@@ -54,7 +54,7 @@ def test_each_member_gets_only_its_own_gradient_and_penalty():
 
 def test_regressor_ensemble_predicts_the_equal_weight_mixture(diabetes):
     X, y = diabetes
-    reg = HeteroscedasticRegressor(n_estimators=4, **SMALL).fit(X, y)
+    reg = HeteroscedasticRegressor(**{**SMALL, "n_estimators": 4}).fit(X, y)
     dist = reg.predict_dist(X[:20])
     assert isinstance(dist, MixtureDistribution)
     assert dist.n_components == 4
@@ -72,7 +72,7 @@ def test_regressor_ensemble_predicts_the_equal_weight_mixture(diabetes):
 
 def test_one_member_is_a_plain_normal(diabetes):
     X, y = diabetes
-    reg = GaussianRegressor(n_estimators=1, **SMALL).fit(X, y)
+    reg = GaussianRegressor(**{**SMALL, "n_estimators": 1}).fit(X, y)
     dist = reg.predict_dist(X[:5])
     assert dist.dist.name == "norm"
     np.testing.assert_allclose(dist.mean(), reg.predict(X[:5]))
@@ -81,7 +81,7 @@ def test_one_member_is_a_plain_normal(diabetes):
 def test_multi_output_ensemble_has_the_shape_of_y(diabetes):
     X, y = diabetes
     Y = np.column_stack([y, -2 * y])
-    reg = GaussianRegressor(n_estimators=3, **SMALL).fit(X, Y)
+    reg = GaussianRegressor(**{**SMALL, "n_estimators": 3}).fit(X, Y)
     dist = reg.predict_dist(X[:7])
     assert dist.mean().shape == dist.logpdf(Y[:7]).shape == (7, 2)
     assert reg.predict(X[:7]).shape == (7, 2)
@@ -93,7 +93,7 @@ def test_classifier_ensemble_averages_the_members_probabilities(Classifier):
     X, y = make_classification(
         n_samples=300, n_features=6, n_informative=4, n_classes=n_classes, random_state=0
     )
-    clf = Classifier(n_estimators=3, **SMALL).fit(X, y)
+    clf = Classifier(**{**SMALL, "n_estimators": 3}).fit(X, y)
     members = np.exp(clf._member_log_probs(X).numpy())
     assert members.shape == (3, 300, n_classes)
     assert np.abs(members[0] - members[1]).max() > 1e-3
@@ -126,7 +126,7 @@ def test_each_member_keeps_its_own_best_validation_epoch():
 
 def test_members_hold_out_different_validation_rows():
     X, y = make_classification(n_samples=400, n_features=6, random_state=0)
-    clf = CategoricalClassifier(n_estimators=3, **SMALL).fit(X, y)
+    clf = CategoricalClassifier(**{**SMALL, "n_estimators": 3}).fit(X, y)
     valid = clf.net_.train_split.keywords["valid_ds"]
     rows = valid.rows.numpy()
     assert rows.shape == (3, 40)

@@ -173,7 +173,9 @@ def test_training_dtype_follows_float_input(dtype, data):
 
 def test_early_stopping_holds_out_validation_rows():
     X, y = make_classification(n_samples=1200, n_features=6, random_state=0)
-    auto = CategoricalClassifier(hidden_layer_sizes=(16,), random_state=0).fit(X, y)
+    auto = CategoricalClassifier(
+        n_estimators=1, hidden_layer_sizes=(16,), random_state=0
+    ).fit(X, y)
     # "auto" turns early stopping on from 200 rows, and keeps the best epoch.
     assert len(auto.validation_loss_curve_) == auto.n_iter_
     assert auto.best_validation_loss_ == auto.validation_loss_curve_.min()

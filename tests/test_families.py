@@ -144,3 +144,15 @@ def test_every_registered_family_is_a_family():
     from skprob.families import DistributionFamily
 
     assert all(issubclass(cls, DistributionFamily) for cls in FAMILIES.values())
+
+
+@pytest.mark.parametrize("family", [Bernoulli(), Categorical(4)], ids=["bernoulli", "cat"])
+def test_written_out_nll_equals_the_torch_distribution_log_prob(family):
+    # The training hot path skips the distribution object; both must agree.
+    raw = raw_tensor(50, family.n_network_outputs)
+    if isinstance(family, Bernoulli):
+        y = torch.as_tensor(RNG.randint(0, 2, size=50), dtype=torch.float64)
+    else:
+        y = torch.as_tensor(RNG.randint(0, 4, size=50))
+    expected = -family.torch_distribution(family.params(raw)).log_prob(y)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected.numpy(), rtol=1e-12)
