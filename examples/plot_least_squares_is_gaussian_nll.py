@@ -36,6 +36,7 @@ ols = LinearRegression().fit(X, y)
 # All rows, no penalty, trained to convergence: the setting in which the identity is exact
 # (early stopping would hold out a validation split, weight decay would shrink the slope).
 gaussian = GaussianRegressor(
+    n_estimators=1,
     hidden_layer_sizes=(),
     optimizer="lbfgs",
     weight_decay=0.0,

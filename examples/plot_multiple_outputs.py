@@ -44,7 +44,7 @@ X, y = make_data(2000, seed=0)
 X_test, y_test = make_data(1000, seed=1)
 # The same network and step size for both.
 skprob_model = GaussianRegressor(
-    hidden_layer_sizes=(64, 64), learning_rate=0.01, random_state=0
+    n_estimators=1, hidden_layer_sizes=(64, 64), learning_rate=0.01, random_state=0
 ).fit(X, y)
 mlp = MLPRegressor(hidden_layer_sizes=(64, 64), learning_rate_init=0.01, random_state=0)
 mlp.fit(X, y)
