@@ -49,8 +49,9 @@ default="relu"
         Hold out ``validation_fraction`` of the rows, stop when their NLL has not improved
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.
         Each ensemble member holds out its own rows and keeps its own best epoch;
-        training stops when the members' mean validation NLL stops improving. "auto" turns it on from 200 rows.
-        Without it, training stops when the training loss stops improving by ``tol``.
+        training stops when the members' mean validation NLL stops improving. "auto"
+        turns it on from 200 rows. Without it, training stops when the training loss
+        stops improving by ``tol``.
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out for early stopping (stratified for classifiers).
     n_iter_no_change : int or "auto", default="auto"
