@@ -1,6 +1,7 @@
 """The UCI regression benchmark on the papers' own protocol and split files.
 
     python benchmarks/bench_uci.py [--splits 5] [--data DIR] [--datasets yacht energy]
+                                   [--seeds 1] [--models ...] [--n-jobs 1]
 
 For every data set (a ``.npz`` of ``X``, ``y`` and the ``train``/``test`` row numbers of
 each split; see ``benchmarks/data/README.md``) and each of the first ``--splits`` splits:
@@ -8,6 +9,9 @@ fit on the training rows with the features standardised from them (a Pipeline), 
 the test rows: the mean negative log-likelihood of y in its own units and the RMSE. The
 table gives the mean and standard error over splits and the mean fit seconds per split,
 beside the published results (PBP, MC dropout, Deep Ensembles, NGBoost) of those splits.
+With ``--seeds K`` every split is fitted with K random states, and a last column gives the
+mean over splits of the standard deviation of the test NLL over seeds: how much a user's
+result depends on the seed alone.
 
 Contenders, all at their library defaults: skprob's ``HeteroscedasticRegressor`` with one
 network and with a 5-member deep ensemble, NGBoost's ``NGBRegressor`` and sklearn's
@@ -168,6 +172,8 @@ def main():
     if args.skprob_params:
         print(f"skprob parameters: {args.skprob_params}")
     header = f"{'data':<8}{'model':<22}{'test NLL':>17}{'test RMSE':>17}{'fit s/split':>13}"
+    if args.seeds > 1:
+        header += f"{'NLL sd over seeds':>19}"
     print(header)
     for path in paths:
         data = np.load(path)
@@ -175,17 +181,24 @@ def main():
         splits = list(zip(data["train"], data["test"]))[: args.splits]
         for name, make in models.items():
             results = Parallel(n_jobs=args.n_jobs)(
-                delayed(run_split)(make, X, y, train, test, seed)
-                for seed, (train, test) in enumerate(splits)
+                delayed(run_split)(make, X, y, train, test, index * args.seeds + seed)
+                for index, (train, test) in enumerate(splits)
+                for seed in range(args.seeds)
             )
-            nll, rmse, seconds = zip(*results)
-            nll_mean, nll_se = mean_and_se(nll)
-            rmse_mean, rmse_se = mean_and_se(rmse)
-            print(
+            # Rows: splits; columns: seeds.
+            nll, rmse, seconds = (
+                np.asarray(values).reshape(len(splits), args.seeds)
+                for values in zip(*results)
+            )
+            nll_mean, nll_se = mean_and_se(nll.mean(axis=1))
+            rmse_mean, rmse_se = mean_and_se(rmse.mean(axis=1))
+            line = (
                 f"{path.stem:<8}{name:<22}{nll_mean:>9.3f} +- {nll_se:<5.3f}"
-                f"{rmse_mean:>9.3f} +- {rmse_se:<5.3f}{np.mean(seconds):>11.2f}",
-                flush=True,
+                f"{rmse_mean:>9.3f} +- {rmse_se:<5.3f}{np.mean(seconds):>11.2f}"
             )
+            if args.seeds > 1:
+                line += f"{nll.std(axis=1, ddof=1).mean():>19.3f}"
+            print(line, flush=True)
         for paper, (nll, rmse) in PUBLISHED.get(path.stem, {}).items():
             print(
                 f"{path.stem:<8}{paper + ' (published)':<22}{nll:>9.2f}{'':8}{rmse:>9.2f}"
