@@ -42,9 +42,11 @@ default="relu"
         nothing tells overfitting from progress, and "auto" is 200 epochs.
     weight_decay : float or "auto", default="auto"
         L2 penalty ``weight_decay / 2 * sum(W ** 2)`` on the weight matrices (not the
-        biases), added to the mean NLL while training. "auto" is 4 divided by the number
-        of training rows: against the NLL summed over rows, a fixed Gaussian prior on the
-        weights (standard deviation 0.5), so strong on 300 rows and negligible on 100,000.
+        biases), added to the mean NLL while training. "auto", with a validation split
+        (see ``early_stopping``), is 4 divided by the number of training rows: against
+        the NLL summed over rows, a fixed Gaussian prior on the weights (standard
+        deviation 0.5), so strong on 300 rows and negligible on 100,000. Without one
+        (small data trained to the training loss's plateau) it is 1e-4.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows, stop when their NLL has not improved
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.

@@ -54,11 +54,16 @@ AUTO_PATIENCE_STEPS = 1_000
 #: without an improvement of the training loss.
 AUTO_EPOCHS = 200
 AUTO_PATIENCE = 10
-#: ``weight_decay="auto"``: this many divided by the training rows (the sum of their
-#: sample weights, so that integer weights act as repeated rows). The penalty on the
-#: mean NLL per row is then a fixed Gaussian prior on the weights (precision 4, standard
-#: deviation 0.5) whatever the data size: strong on 300 rows, negligible on 100,000.
+#: ``weight_decay="auto"`` with a validation split: this many divided by the training
+#: rows (the sum of their sample weights, so that integer weights act as repeated rows).
+#: The penalty on the mean NLL per row is then a fixed Gaussian prior on the weights
+#: (precision 4, standard deviation 0.5) whatever the data size: strong on 300 rows,
+#: negligible on 100,000; early stopping then picks the epoch.
 AUTO_WEIGHT_DECAY_TIMES_ROWS = 4.0
+#: ``weight_decay="auto"`` without one (under 200 rows): training runs to the training
+#: loss's plateau, where a prior that strong held probabilities back (wine, 133 training
+#: rows: log loss 0.069 against 0.029 with this fixed value).
+AUTO_WEIGHT_DECAY_WITHOUT_VALIDATION = 1e-4
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,11 @@ class TrainingSchedule:
         )
         weight_decay = estimator.weight_decay
         if weight_decay == "auto":
-            weight_decay = AUTO_WEIGHT_DECAY_TIMES_ROWS / total_weight
+            weight_decay = (
+                AUTO_WEIGHT_DECAY_TIMES_ROWS / total_weight
+                if validation
+                else AUTO_WEIGHT_DECAY_WITHOUT_VALIDATION
+            )
         return cls(batch_size, max_epochs, patience, learning_rate, weight_decay)
 
 
