@@ -235,9 +235,7 @@ class BaseDistributionEstimator(BaseEstimator):
         )
         module = self.net_.module_
         n_threads = resolve_n_threads(
-            self.n_threads,
-            self.net_.predict_batch_size * module.multiply_adds_per_row(),
-            training=False,
+            self.n_threads, self.net_.predict_batch_size * module.multiply_adds_per_row()
         )
         with torch_threads(n_threads):
             raw = self.net_.predict_raw(ArrayData(X, dtype=self._torch_dtype))

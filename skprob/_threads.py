@@ -14,36 +14,32 @@ import torch
 
 __all__ = ["resolve_n_threads", "torch_threads"]
 
-#: Multiply-adds of one training step (forward pass, all members) from which a second
-#: thread paid on an idle 2-core machine: 1.3x at 11M (batch 1000 x 512 units), 2x at
-#: 18M (batch 8192 x 100 units), nothing at 2.2M (batch 200, or batch 1000 x 100 units).
-TRAINING_PARALLEL_MIN_MACS = 2**23
+#: Multiply-adds of one batch's forward pass (all members) from which a second thread
+#: paid on an idle 2-core machine. Training: 1.3x at 11M (batch 1000 x 512 units), 2x at
+#: 18M (batch 8192 x 100 units), nothing at 2.2M (batch 200, or batch 1000 x 100
+#: units). Prediction (batches of 8192 rows): predict_dist on 100,000 rows through 100
+#: units (17M a batch) took 33 ms on one thread and 13 ms on two; under load the two
+#: counts took the same time there, while small training steps were 3x slower on two.
+PARALLEL_MIN_MACS = 2**23
 
-#: The same for one prediction batch: a forward pass without backward is memory-bound
-#: longer (one thread was faster at 18M multiply-adds, two at 92M).
-PREDICTION_PARALLEL_MIN_MACS = 2**25
 
-
-def resolve_n_threads(n_threads, macs_per_batch, *, training):
+def resolve_n_threads(n_threads, macs_per_batch):
     """The intra-op thread count for a fit or a prediction.
 
     Parameters
     ----------
     n_threads : int or None
         An explicit count is used as given. ``None`` chooses one thread unless a batch is
-        large enough for more to pay (:data:`TRAINING_PARALLEL_MIN_MACS`,
-        :data:`PREDICTION_PARALLEL_MIN_MACS`), and then at most the count torch has now:
+        large enough for more to pay (:data:`PARALLEL_MIN_MACS`), and then the count
+        torch has now:
         that count already follows ``OMP_NUM_THREADS``, ``torch.set_num_threads``,
         ``threadpoolctl.threadpool_limits`` and joblib's limit inside its workers.
     macs_per_batch : int
         Multiply-adds of one forward pass over a batch.
-    training : bool
-        Whether the batches are training steps (forward and backward).
     """
     if n_threads is not None:
         return int(n_threads)
-    threshold = TRAINING_PARALLEL_MIN_MACS if training else PREDICTION_PARALLEL_MIN_MACS
-    if macs_per_batch < threshold:
+    if macs_per_batch < PARALLEL_MIN_MACS:
         return 1
     return torch.get_num_threads()
 

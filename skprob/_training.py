@@ -235,9 +235,7 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     )
     net = _make_net(estimator, module, family, schedule, valid, device, int(shuffle_seed))
     n_threads = resolve_n_threads(
-        estimator.n_threads,
-        schedule.batch_size * module.multiply_adds_per_row(),
-        training=True,
+        estimator.n_threads, schedule.batch_size * module.multiply_adds_per_row()
     )
     with torch_threads(n_threads):
         net.fit(train.to(device), None)

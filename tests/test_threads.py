@@ -6,12 +6,7 @@ import torch
 from threadpoolctl import threadpool_limits
 
 from skprob import CategoricalClassifier, HeteroscedasticRegressor
-from skprob._threads import (
-    PREDICTION_PARALLEL_MIN_MACS,
-    TRAINING_PARALLEL_MIN_MACS,
-    resolve_n_threads,
-    torch_threads,
-)
+from skprob._threads import PARALLEL_MIN_MACS, resolve_n_threads, torch_threads
 
 from .conftest import SMALL
 
@@ -33,19 +28,15 @@ def recorded_thread_counts(monkeypatch):
 
 
 def test_small_work_runs_on_one_thread_and_more_only_from_the_threshold():
-    assert resolve_n_threads(None, TRAINING_PARALLEL_MIN_MACS - 1, training=True) == 1
-    assert resolve_n_threads(None, PREDICTION_PARALLEL_MIN_MACS - 1, training=False) == 1
     with torch_threads(2):
-        assert resolve_n_threads(None, TRAINING_PARALLEL_MIN_MACS, training=True) == 2
-        # Between the two thresholds: a backward pass pays for a second thread, a
-        # forward pass alone does not.
-        assert resolve_n_threads(None, TRAINING_PARALLEL_MIN_MACS, training=False) == 1
-    assert resolve_n_threads(3, 1, training=True) == 3
+        assert resolve_n_threads(None, PARALLEL_MIN_MACS - 1) == 1
+        assert resolve_n_threads(None, PARALLEL_MIN_MACS) == 2
+    assert resolve_n_threads(3, 1) == 3
 
 
 def test_large_work_respects_the_current_limit():
     with threadpool_limits(1):
-        assert resolve_n_threads(None, 2**40, training=True) == 1
+        assert resolve_n_threads(None, 2**40) == 1
         assert torch.get_num_threads() == 1
 
 
