@@ -234,8 +234,9 @@ class BaseDistributionEstimator(BaseEstimator):
             self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
         )
         module = self.net_.module_
+        batch_rows = min(len(X), self.net_.predict_batch_size)
         n_threads = resolve_n_threads(
-            self.n_threads, self.net_.predict_batch_size * module.multiply_adds_per_row()
+            self.n_threads, batch_rows * module.multiply_adds_per_row()
         )
         with torch_threads(n_threads):
             raw = self.net_.predict_raw(ArrayData(X, dtype=self._torch_dtype))
