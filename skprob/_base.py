@@ -234,7 +234,7 @@ class BaseDistributionEstimator(BaseEstimator):
             self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
         )
         module = self.net_.module_
-        batch_rows = min(len(X), self.net_.predict_batch_size)
+        batch_rows = min(X.shape[0], self.net_.predict_batch_size)
         n_threads = resolve_n_threads(
             self.n_threads, batch_rows * module.multiply_adds_per_row()
         )
