@@ -154,6 +154,9 @@ def main():
         help="JSON of extra HeteroscedasticRegressor parameters (default: none)",
     )
     parser.add_argument(
+        "--seeds", type=int, default=1, help="random states per split (default 1)"
+    )
+    parser.add_argument(
         "--n-jobs",
         type=int,
         default=1,
