@@ -45,8 +45,11 @@ default="relu"
         biases), added to the mean NLL while training. "auto", with a validation split
         (see ``early_stopping``), is 4 divided by the number of training rows: against
         the NLL summed over rows, a fixed Gaussian prior on the weights (standard
-        deviation 0.5), so strong on 300 rows and negligible on 100,000. Without one
-        (small data trained to the training loss's plateau) it is 1e-4.
+        deviation 0.5), so strong on 300 rows and negligible on 100,000. With
+        ``sample_weight`` the rows are counted by their weights' sum (weights act as
+        repeated rows), so weights rescaled to sum to 1 make the prior dominate: pass
+        weights on the scale of counts, or a number here. Without a validation split
+        (small data trained to the training loss's plateau) "auto" is 1e-4.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows, stop when their NLL has not improved
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.
