@@ -15,6 +15,7 @@ import json
 import warnings
 
 import numpy as np
+from _baselines import ConstantSigma
 from ngboost import NGBClassifier, NGBRegressor
 from ngboost.distns import Bernoulli, k_categorical
 from scipy import stats
@@ -57,26 +58,10 @@ def heteroscedastic_data(n_rows=1000, seed=0):
     return X, np.sin(3 * X[:, 0]) + X[:, 1] + noise_std * rng.normal(size=n_rows)
 
 
-class ConstantSigma:
-    """A point regressor plus a constant sigma: the training residuals' RMS."""
-
-    def __init__(self, regressor):
-        self.regressor = regressor
-
-    def fit(self, X, y):
-        self.regressor.fit(X, y)
-        self.sigma_ = np.sqrt(np.mean((y - self.regressor.predict(X)) ** 2))
-        return self
-
-    def predict_normal(self, X):
-        mean = self.regressor.predict(X)
-        return stats.norm(mean, np.full_like(mean, self.sigma_))
-
-
 def distribution_of(model, X):
     """The predictive distribution of any of the regressors here."""
     if isinstance(model, ConstantSigma):
-        return model.predict_normal(X)
+        return model.predict_dist(X)
     final = model[-1]
     if hasattr(final, "pred_dist"):  # NGBoost
         params = final.pred_dist(model[:-1].transform(X)).params

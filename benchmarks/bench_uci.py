@@ -25,6 +25,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from _baselines import ConstantSigma
 from joblib import Parallel, delayed
 from scipy import stats
 from sklearn.metrics import root_mean_squared_error
@@ -65,26 +66,6 @@ PUBLISHED = {
 }
 
 
-class ConstantSigmaMLP:
-    """sklearn's MLPRegressor plus one sigma: the RMS of its training residuals."""
-
-    def __init__(self, random_state):
-        self.model = make_pipeline(
-            StandardScaler(), MLPRegressor(random_state=random_state)
-        )
-
-    def fit(self, X, y):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.model.fit(X, y)
-        self.sigma_ = np.sqrt(np.mean((y - self.model.predict(X)) ** 2))
-        return self
-
-    def predict_dist(self, X):
-        mean = self.model.predict(X)
-        return stats.norm(mean, np.full_like(mean, self.sigma_))
-
-
 class NGBoostDefault:
     """NGBoost's NGBRegressor at its defaults (Normal, 500 depth-3 trees)."""
 
@@ -118,7 +99,9 @@ def contenders(skprob_params):
         "skprob (1 network)": skprob(1),
         "skprob (5 networks)": skprob(5),
         "NGBoost": NGBoostDefault,
-        "MLP + const sigma": ConstantSigmaMLP,
+        "MLP + const sigma": lambda seed: ConstantSigma(
+            make_pipeline(StandardScaler(), MLPRegressor(random_state=seed))
+        ),
     }
 
 
