@@ -7,6 +7,7 @@ from skorch.callbacks import EpochTimer, PrintLog
 from torch import nn
 
 from ._data import ArrayData, TensorBatches
+from ._flat_params import FlatParameters
 from .exceptions import TrainingDivergedError
 
 __all__ = ["DistributionNet", "FamilyNLL"]
@@ -41,10 +42,14 @@ class DistributionNet(NeuralNet):
     - the module maps a batch to raw outputs ``(n_members, rows, n_raw)``; the loss is the
       sum over members of each member's mean NLL (weighted by the sample weights), so
       that every member follows its own gradient, as if trained alone;
-    - weight decay is an L2 penalty on the weight matrices (not the biases, nor the shared
-      parameters) added to the training loss, one mechanism for every optimizer
-      (``torch.optim.LBFGS`` takes no ``weight_decay``). For Adam and SGD it is the same as
-      their ``weight_decay`` argument restricted to the weights;
+    - Adam and SGD train with the backward pass written out (``train_step``: the
+      module's and the family's closed-form gradients, no autograd graph) and update all
+      parameters, moved into one flat tensor, in one fused kernel
+      (:mod:`skprob._flat_params`); L-BFGS keeps skorch's autograd step;
+    - weight decay is an L2 penalty on the weight matrices (not the biases, nor the
+      shared parameters): its gradient is added to the weights' gradient for Adam and
+      SGD, as their own ``weight_decay`` option does, and the penalty is added to the
+      loss for L-BFGS (which takes no ``weight_decay``);
     - each epoch records every member's mean loss (``train_member_losses``,
       ``valid_member_losses``) and their mean (``train_loss``, ``valid_loss``), and stops
       with :class:`~skprob.TrainingDivergedError` when one is not finite.
@@ -91,24 +96,28 @@ class DistributionNet(NeuralNet):
         return self
 
     def initialize_optimizer(self, triggered_directly=None):
-        # Weight decay goes to the optimizer's own per-group option where it has one
-        # (the gradient of the penalty, one fused update instead of a penalty term and
-        # its backward pass every step); L-BFGS has none and gets the penalty in the loss.
         _, kwargs = self.get_params_for_optimizer(
             "optimizer", self.get_all_learnable_params()
         )
-        params = list(self.module_.parameters())
-        if self._decay_in_optimizer():
-            decayed = self.module_.weight_matrices()
-            ids = {id(w) for w in decayed}
-            params = [
-                {"params": decayed, "weight_decay": self.weight_decay},
-                {"params": [p for p in params if id(p) not in ids], "weight_decay": 0.0},
-            ]
-        self.optimizer_ = self.optimizer(params, **kwargs)
+        if not self._closed_form_step():
+            self.flat_params_ = None
+            self.optimizer_ = self.optimizer(self.module_.parameters(), **kwargs)
+            return self
+        # Adam and SGD update all parameters, moved into one flat tensor, in one fused
+        # kernel. The weight matrices come first, so that weight decay (added to their
+        # gradient by train_step, as Adam's and SGD's own L2 option would) is one
+        # operator on a slice.
+        decayed = self.module_.weight_matrices()
+        ids = {id(w) for w in decayed}
+        others = [p for p in self.module_.parameters() if id(p) not in ids and p.numel()]
+        self.flat_params_ = FlatParameters(decayed + others)
+        self.n_decayed_ = sum(w.numel() for w in decayed)
+        self.optimizer_ = self.optimizer([self.flat_params_.flat], fused=True, **kwargs)
         return self
 
-    def _decay_in_optimizer(self):
+    def _closed_form_step(self):
+        # L-BFGS evaluates a closure several times a step and takes no weight decay:
+        # skorch's own step, with autograd and the penalty in the loss.
         return self.optimizer is not torch.optim.LBFGS
 
     def member_penalties(self):
@@ -128,15 +137,34 @@ class DistributionNet(NeuralNet):
         self._training_mode = training
 
     def train_step(self, batch, **fit_params):
-        if not self._decay_in_optimizer():
-            # L-BFGS evaluates a closure several times a step: skorch's own path.
+        if not self._closed_form_step():
+            # L-BFGS evaluates a closure several times a step: skorch's own path, with
+            # autograd (train_step_single).
             return super().train_step(batch, **fit_params)
-        # One gradient step, without skorch's per-step notification of the gradients
-        # (no callback here reads them).
-        self.optimizer_.zero_grad(set_to_none=True)
-        step = self.train_step_single(batch, **fit_params)
+        # One gradient step with the backward pass written out (the module's and the
+        # family's closed forms; no autograd graph) and one fused optimizer kernel,
+        # without skorch's per-step notification of the gradients (no callback here
+        # reads them). Measured in benchmarks/README.md ("The training step").
+        self._set_training(True)
+        X, y_true = batch
+        with torch.no_grad():
+            raw, saved = self.module_.forward_saving(X)
+            n_members, n_rows, n_raw = raw.shape
+            y, row_weights = self._member_targets(y_true, X, n_members, n_rows)
+            nll, grad_raw = self.criterion_.family.nll_and_grad(raw.reshape(-1, n_raw), y)
+            # The constant of the target scaling joins each row as in member_losses.
+            log_target_scale = self.criterion_.log_target_scale
+            nll = (nll.reshape(n_members, n_rows) + log_target_scale) * row_weights
+            if isinstance(row_weights, torch.Tensor):
+                row_weights = row_weights[..., None]
+            self.module_.backward(saved, grad_raw.reshape(raw.shape) * row_weights)
+            if self.weight_decay:
+                flat = self.flat_params_.flat
+                decayed = slice(0, self.n_decayed_)
+                flat.grad[decayed].add_(flat[decayed], alpha=self.weight_decay)
         self.optimizer_.step()
-        return step
+        losses = nll.sum(dim=1)
+        return {"loss": losses.sum(), "y_pred": raw, "member_losses": losses}
 
     def infer(self, x, **fit_params):
         # Batches from TensorBatches are tensors already on the device: skip skorch's
@@ -170,25 +198,35 @@ class DistributionNet(NeuralNet):
         ``X`` of shape ``(rows, n_features)`` holds rows shared by every member;
         ``(n_members, rows, n_features)``, each member's own.
         """
-        y, weight, mean_weight = y_true
         n_members, n_rows, n_raw = raw.shape
+        y, row_weights = self._member_targets(y_true, X, n_members, n_rows)
+        nll = self.criterion_(raw.reshape(-1, n_raw), y).reshape(n_members, n_rows)
+        losses = (row_weights * nll).sum(dim=1)
+        if training and not self._closed_form_step():
+            losses = losses + self.member_penalties()
+        return losses
+
+    @staticmethod
+    def _member_targets(y_true, X, n_members, n_rows):
+        """Targets flattened over members, and each row's weight in its member's loss.
+
+        A member's loss is ``sum(row_weights * nll)`` over its rows: the mean NLL, or
+        with sample weights ``w``, ``w / (n_rows * mean_weight)``. Dividing by the batch
+        size times the data's mean weight (not by the batch's own weight sum) keeps
+        mini-batch losses unbiased, and makes a full batch exactly
+        ``sum(w * nll) / sum(w)``.
+        """
+        y, weight, mean_weight = y_true
         if X.dim() == 2:
             # Rows shared by every member: a view per member, no copy.
             y = y.expand(n_members, *y.shape)
             weight = None if weight is None else weight.expand(n_members, -1)
         y = y.reshape(n_members * n_rows, *y.shape[2:])
-        nll = self.criterion_(raw.reshape(-1, n_raw), y)
-        nll = nll.reshape(n_members, n_rows)
         if weight is None:
-            losses = nll.mean(dim=1)
-        else:
-            # Dividing by the batch size times the data's mean weight (not by the batch's
-            # own weight sum) keeps mini-batch losses unbiased, and makes a full batch
-            # exactly sum(w * nll) / sum(w).
-            losses = (weight * nll).sum(dim=1) / (n_rows * mean_weight)
-        if training and not self._decay_in_optimizer():
-            losses = losses + self.member_penalties()
-        return losses
+            return y, 1.0 / n_rows
+        if isinstance(mean_weight, torch.Tensor):
+            mean_weight = mean_weight[:, None]
+        return y, weight / (n_rows * mean_weight)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         return self.member_losses(y_pred, y_true, X, training=training).sum()
@@ -213,14 +251,17 @@ class DistributionNet(NeuralNet):
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
             return
-        totals, n_rows = 0.0, 0
+        batch_losses, batch_rows = [], []
         for batch in iterator:
             step = step_fn(batch, **fit_params)
-            batch_rows = batch[0].shape[-2]
-            totals = totals + step["member_losses"] * batch_rows
-            n_rows += batch_rows
-        member_losses = totals / n_rows
-        if training and self._decay_in_optimizer():
+            batch_losses.append(step["member_losses"])
+            batch_rows.append(batch[0].shape[-2])
+        # The epoch's loss: the batches' losses weighted by their rows (one product for
+        # the epoch, not two operators a step).
+        batch_rows = torch.as_tensor(batch_rows, dtype=batch_losses[0].dtype)
+        member_losses = batch_rows.to(batch_losses[0].device) @ torch.stack(batch_losses)
+        member_losses = member_losses / batch_rows.sum()
+        if training and self._closed_form_step():
             # The objective of the epoch, as L-BFGS's loss includes it (the penalty at
             # the epoch's end weights).
             with torch.no_grad():

@@ -15,6 +15,7 @@ from skorch.helper import predefined_split
 
 from ._callbacks import MemberEarlyStopping
 from ._data import ArrayData
+from ._flat_params import FlatAdam
 from ._net import DistributionNet, FamilyNLL
 from ._network import DistributionMLP
 from ._threads import resolve_n_threads, torch_threads
@@ -27,7 +28,7 @@ __all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network"]
 #: "auto" schedule, for one network and for ensembles, and on sklearn's classification
 #: data sets (``benchmarks/README.md``).
 OPTIMIZERS = {
-    "adam": (torch.optim.Adam, {}, 3e-3),
+    "adam": (FlatAdam, {}, 3e-3),
     "sgd": (torch.optim.SGD, {}, 1e-2),
     "lbfgs": (torch.optim.LBFGS, {"line_search_fn": "strong_wolfe"}, 1.0),
 }

@@ -4,9 +4,10 @@ They are ``torch.distributions`` transforms, so each has a numerically careful f
 map and an inverse (used to start the network at a chosen parameter value).
 """
 
+import torch
 from torch.distributions import transforms
 
-__all__ = ["POSITIVE_LINKS", "positive_link"]
+__all__ = ["POSITIVE_LINKS", "POSITIVE_LINK_DERIVATIVES", "positive_link"]
 
 
 def _square():
@@ -20,6 +21,14 @@ POSITIVE_LINKS = {
     "softplus": transforms.SoftplusTransform,
     "exp": transforms.ExpTransform,
     "square": _square,
+}
+
+
+#: Each positive link's derivative, for the closed-form gradients of the training step.
+POSITIVE_LINK_DERIVATIVES = {
+    "softplus": torch.sigmoid,
+    "exp": torch.exp,
+    "square": lambda raw: 2.0 * raw,
 }
 
 

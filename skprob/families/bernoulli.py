@@ -42,6 +42,12 @@ class Bernoulli(DistributionFamily):
         # form), without building a distribution object per batch.
         return F.binary_cross_entropy_with_logits(raw[:, 0], y, reduction="none")
 
+    def nll_and_grad(self, raw, y):
+        # d/dz of the binary cross-entropy is sigmoid(z) - y.
+        z = raw[:, 0]
+        nll = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+        return nll, (torch.sigmoid(z) - y)[:, None]
+
     def initial_raw(self, y, sample_weight):
         rate = np.clip(np.average(y, weights=sample_weight), _EPS, 1 - _EPS)
         return np.array([logit(rate)])

@@ -46,6 +46,13 @@ class Categorical(DistributionFamily):
         # a distribution object per batch; equals -torch_distribution(...).log_prob(y).
         return torch.logsumexp(raw, dim=1) - raw.gather(1, y[:, None])[:, 0]
 
+    def nll_and_grad(self, raw, y):
+        # d/dz of -log softmax(z)_y is softmax(z) - onehot(y).
+        log_probs = torch.log_softmax(raw, dim=1)
+        nll = -log_probs.gather(1, y[:, None])[:, 0]
+        minus_one = torch.full_like(nll, -1.0)[:, None]
+        return nll, log_probs.exp().scatter_add_(1, y[:, None], minus_one)
+
     def target_dtype(self, float_dtype):
         return torch.long
 

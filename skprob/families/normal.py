@@ -8,7 +8,7 @@ from scipy import stats
 from torch.distributions import Independent
 from torch.distributions import Normal as TorchNormal
 
-from ..links import positive_link
+from ..links import POSITIVE_LINK_DERIVATIVES, positive_link
 from ._base import DistributionFamily
 
 __all__ = ["Normal"]
@@ -58,6 +58,7 @@ class Normal(DistributionFamily):
         # The floor is a plain addition after the link (see _variance): composing it into
         # the transform would cost more per batch than the map itself.
         self._link = positive_link(variance_link)
+        self._link_derivative = POSITIVE_LINK_DERIVATIVES[variance_link]
 
     @property
     def n_network_outputs(self):
@@ -83,6 +84,19 @@ class Normal(DistributionFamily):
         variance = self._variance(raw_variance)
         squared_error = (y - loc) ** 2
         return 0.5 * (variance.log() + squared_error / variance + _LOG_2PI).sum(dim=1)
+
+    def nll_and_grad(self, raw, y):
+        # d/dmu = (mu - y) / v and d/dv = (1 - (mu - y)^2 / v) / (2 v), times the link's
+        # derivative for the raw variance.
+        loc, raw_variance = raw[:, : self.n_targets], raw[:, self.n_targets :]
+        variance = self._variance(raw_variance)
+        grad_loc = (loc - y) / variance
+        squared_z = (loc - y) * grad_loc
+        half_log_2pi = 0.5 * _LOG_2PI * self.n_targets
+        nll = torch.sum(variance.log() + squared_z, dim=1).mul_(0.5).add_(half_log_2pi)
+        grad_variance = (1.0 - squared_z).div_(2.0 * variance)
+        grad_raw_variance = grad_variance.mul_(self._link_derivative(raw_variance))
+        return nll, torch.cat([grad_loc, grad_raw_variance], dim=1)
 
     def torch_distribution(self, params):
         return Independent(

@@ -1,0 +1,110 @@
+"""Parameters that live in one flat buffer, so that an optimizer step is one fused kernel.
+
+A small network's step is bound by torch's per-operator cost, not by arithmetic: Adam's
+default CPU path runs about ten operators per parameter tensor, and an ensemble's module
+holds seven tensors. Here the parameters (and their gradients) become views into one
+contiguous tensor per group; the optimizer sees that one tensor, and ``fused=True`` updates
+it in a single kernel (measured on the project's machine: Adam's step from 209 to 64 us
+for a 2,300-weight network, from 536 to about 70 us for a 5-member ensemble).
+
+The module keeps its own ``nn.Parameter`` objects (its forward pass, ``state_dict`` and
+pickling are unchanged): only their storage moves. Autograd accumulates into an existing
+``.grad`` in place, so the gradient views stay views as long as nobody replaces them:
+zero them with :meth:`FlatParameters.zero_grad`, never with ``set_to_none``.
+"""
+
+import torch
+
+__all__ = ["FlatAdam", "FlatParameters"]
+
+
+class FlatParameters:
+    """A group of parameters moved into one flat tensor, their gradients into another.
+
+    Parameters
+    ----------
+    params : list of torch.nn.Parameter
+        Same dtype and device. Their values are copied into the buffer, and from then on
+        ``p.data`` and ``p.grad`` are views into ``self.flat`` and ``self.flat.grad``.
+
+    Attributes
+    ----------
+    flat : torch.Tensor
+        The buffer, a leaf tensor with ``.grad`` set: what the optimizer updates.
+    """
+
+    def __init__(self, params):
+        params = list(params)
+        first = params[0]
+        n_values = sum(p.numel() for p in params)
+        self.flat = torch.empty(n_values, dtype=first.dtype, device=first.device)
+        self.flat.grad = torch.zeros_like(self.flat)
+        offset = 0
+        for p in params:
+            end = offset + p.numel()
+            self.flat[offset:end].copy_(p.detach().reshape(-1))
+            p.data = self.flat[offset:end].view_as(p)
+            p.grad = self.flat.grad[offset:end].view_as(p)
+            offset = end
+
+    def zero_grad(self):
+        """Zero every gradient in one operator, keeping the views."""
+        self.flat.grad.zero_()
+
+
+class FlatAdam(torch.optim.Adam):
+    """``torch.optim.Adam(fused=True)`` for one flat tensor, with a direct step.
+
+    ``Adam.step`` spends about 60 us a call in Python (hooks, grouping by device, state
+    checks) around a 9 us fused kernel: for a small network that is a tenth of a step.
+    When the optimizer holds one tensor in one group with Adam's plain options, a step
+    calls the fused kernel directly with the state ``Adam`` itself created on its first
+    step; anything else (or a torch without the kernel) takes ``Adam.step``. Both update
+    the same state (``tests/test_backward.py`` checks that they agree), so
+    ``state_dict`` and learning-rate changes work as for ``Adam``.
+    """
+
+    def __init__(self, params, **kwargs):
+        super().__init__(params, **{"fused": True, **kwargs})
+
+    def step(self, closure=None):
+        direct = self._direct_step_arguments() if closure is None else None
+        if direct is None:
+            return super().step(closure)
+        param, state, group = direct
+        state["step"].add_(1)
+        beta1, beta2 = group["betas"]
+        torch._fused_adam_(
+            [param],
+            [param.grad],
+            [state["exp_avg"]],
+            [state["exp_avg_sq"]],
+            [],
+            [state["step"]],
+            amsgrad=False,
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            weight_decay=group["weight_decay"],
+            eps=group["eps"],
+            maximize=group["maximize"],
+        )
+        return None
+
+    def _direct_step_arguments(self):
+        if len(self.param_groups) != 1 or not hasattr(torch, "_fused_adam_"):
+            return None
+        group = self.param_groups[0]
+        plain = not (
+            group["amsgrad"]
+            or group["capturable"]
+            or group["differentiable"]
+            or group.get("decoupled_weight_decay", False)
+        )
+        if len(group["params"]) != 1 or not plain:
+            return None
+        param = group["params"][0]
+        state = self.state.get(param)
+        if not state or param.grad is None or isinstance(group["lr"], torch.Tensor):
+            return None  # the first step creates the state; Adam.step handles the rest
+        return param, state, group
