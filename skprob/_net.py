@@ -152,19 +152,23 @@ class DistributionNet(NeuralNet):
             n_members, n_rows, n_raw = raw.shape
             y, row_weights = self._member_targets(y_true, X, n_members, n_rows)
             nll, grad_raw = self.criterion_.family.nll_and_grad(raw.reshape(-1, n_raw), y)
-            # The constant of the target scaling joins each row as in member_losses.
+            nll = nll.reshape(n_members, n_rows)
+            # The constant of the target scaling joins each row, as in member_losses.
             log_target_scale = self.criterion_.log_target_scale
-            nll = (nll.reshape(n_members, n_rows) + log_target_scale) * row_weights
             if isinstance(row_weights, torch.Tensor):
+                losses = ((nll + log_target_scale) * row_weights).sum(dim=1)
                 row_weights = row_weights[..., None]
-            self.module_.backward(saved, grad_raw.reshape(raw.shape) * row_weights)
+            else:  # 1 / n_rows: each member's mean
+                losses = nll.mean(dim=1).add_(log_target_scale)
+            self.module_.backward(saved, grad_raw.reshape(raw.shape).mul_(row_weights))
             if self.weight_decay:
                 flat = self.flat_params_.flat
                 decayed = slice(0, self.n_decayed_)
                 flat.grad[decayed].add_(flat[decayed], alpha=self.weight_decay)
-        self.optimizer_.step()
-        losses = nll.sum(dim=1)
-        return {"loss": losses.sum(), "y_pred": raw, "member_losses": losses}
+        direct_step = getattr(self.optimizer_, "direct_step", None)
+        if direct_step is None or not direct_step():
+            self.optimizer_.step()
+        return {"y_pred": raw, "member_losses": losses}
 
     def infer(self, x, **fit_params):
         # Batches from TensorBatches are tensors already on the device: skip skorch's

@@ -87,16 +87,23 @@ class Normal(DistributionFamily):
 
     def nll_and_grad(self, raw, y):
         # d/dmu = (mu - y) / v and d/dv = (1 - (mu - y)^2 / v) / (2 v), times the link's
-        # derivative for the raw variance.
+        # derivative for the raw variance. Written in few operators (each costs more
+        # than its arithmetic on a small batch), into one output tensor.
         loc, raw_variance = raw[:, : self.n_targets], raw[:, self.n_targets :]
         variance = self._variance(raw_variance)
-        grad_loc = (loc - y) / variance
-        squared_z = (loc - y) * grad_loc
-        half_log_2pi = 0.5 * _LOG_2PI * self.n_targets
-        nll = torch.sum(variance.log() + squared_z, dim=1).mul_(0.5).add_(half_log_2pi)
-        grad_variance = (1.0 - squared_z).div_(2.0 * variance)
-        grad_raw_variance = grad_variance.mul_(self._link_derivative(raw_variance))
-        return nll, torch.cat([grad_loc, grad_raw_variance], dim=1)
+        grad = torch.empty_like(raw)
+        error = loc - y
+        grad_loc = torch.div(error, variance, out=grad[:, : self.n_targets])
+        squared_z = error * grad_loc
+        nll = torch.sum(variance.log().add_(squared_z), dim=1)
+        half_precision = 0.5 / variance
+        grad_variance = torch.addcmul(half_precision, squared_z, half_precision, value=-1)
+        torch.mul(
+            grad_variance,
+            self._link_derivative(raw_variance),
+            out=grad[:, self.n_targets :],
+        )
+        return nll.mul_(0.5).add_(0.5 * _LOG_2PI * self.n_targets), grad
 
     def torch_distribution(self, params):
         return Independent(
