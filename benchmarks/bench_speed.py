@@ -1,7 +1,7 @@
 """Speed: skprob's fit and predict_dist against the same work done other ways.
 
     python benchmarks/bench_speed.py [--rows 20000] [--features 20] [--epochs 10]
-                                     [--batch 200] [--repeats 9] [--load]
+                                     [--batch 200] [--repeats 9] [--load [N]]
 
 Fit: an MLP (one hidden layer of 100 ReLU units) with a Gaussian NLL, Adam (lr 1e-3),
 mini-batches of 200 shuffled rows, a fixed number of epochs and no early stopping, by
@@ -13,8 +13,9 @@ float32 throughout, then skprob in float64 to show what float64 costs, and skpro
 torch's default thread count (every core: what skprob did before it chose its own) and
 with one thread forced by hand (``torch.set_num_threads(1)`` around the fit).
 
-``--load`` runs a CPU-bound competitor process (a busy loop) for the whole run, as a
-``GridSearchCV(n_jobs=2)``, a notebook beside a test run or a shared server would.
+``--load [N]`` runs N CPU-bound competitor processes (busy loops; default 1) for the whole
+run, as a ``GridSearchCV(n_jobs=2)``, a notebook beside a test run or a shared server
+would.
 
 Predict: predict_dist on 100,000 rows against a raw batched forward pass.
 """
@@ -161,18 +162,24 @@ def main():
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--batch", type=int, default=BATCH)
     parser.add_argument(
-        "--load", action="store_true", help="run a CPU-bound competitor process meanwhile"
+        "--load",
+        type=int,
+        nargs="?",
+        const=1,
+        default=0,
+        help="run this many CPU-bound competitor processes meanwhile (default 1)",
     )
     args = parser.parse_args()
     BATCH = args.batch
-    competitor = None
-    if args.load:
-        competitor = multiprocessing.Process(target=busy_loop, daemon=True)
+    competitors = [
+        multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(args.load)
+    ]
+    for competitor in competitors:
         competitor.start()
     try:
         run(args)
     finally:
-        if competitor is not None:
+        for competitor in competitors:
             competitor.terminate()
 
 
@@ -182,7 +189,7 @@ def run(args):
     print(
         f"torch {torch.__version__}, {default_threads} threads by default; "
         f"{args.rows} x {args.features} rows, {args.epochs} epochs, batch {BATCH}; "
-        f"{'a CPU-bound competitor running' if args.load else 'idle machine'}"
+        f"{f'{args.load} CPU-bound competitor(s) running' if args.load else 'idle machine'}"
     )
 
     X, y = make_data(args.rows, args.features)
