@@ -8,7 +8,11 @@ log-likelihood, and return the distribution (``predict_dist``) or its mode (``pr
 from ._meta import predict_dist
 from .classification import BernoulliClassifier, CategoricalClassifier
 from .exceptions import TrainingDivergedError
-from .regression import GaussianRegressor, HeteroscedasticRegressor
+from .regression import (
+    GaussianRegressor,
+    HeteroscedasticRegressor,
+    MixtureDensityRegressor,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -17,6 +21,7 @@ __all__ = [
     "CategoricalClassifier",
     "GaussianRegressor",
     "HeteroscedasticRegressor",
+    "MixtureDensityRegressor",
     "TrainingDivergedError",
     "predict_dist",
 ]

@@ -25,6 +25,12 @@ __all__ = ["ArrayData", "TensorBatches"]
 DENSIFY_SPARSE_BELOW_BYTES = 256 * 2**20
 
 
+def row_number_dtype(n_rows):
+    """int32 row numbers where they fit: half the memory of int64 for every split,
+    permutation and batch index (per ensemble member, the length of the data)."""
+    return torch.int32 if n_rows < 2**31 else torch.int64
+
+
 def _to_tensor(array, dtype):
     if array is None:
         return None
@@ -91,7 +97,7 @@ class ArrayData:
         ``(n_members, n_rows)``.
         """
         out = copy.copy(self)
-        index = torch.as_tensor(np.asarray(index), dtype=torch.long)
+        index = torch.as_tensor(np.asarray(index)).to(row_number_dtype(self.X.shape[0]))
         index = index.reshape(-1, index.shape[-1])
         out.rows = index if self.rows is None else self.rows.gather(1, index)
         if self.sample_weight is not None:
@@ -103,7 +109,10 @@ class ArrayData:
     def member_rows(self, n_members, positions=None):
         """Row numbers ``(n_members, n)`` of the given per-member positions (all rows)."""
         if self.rows is None:
-            rows = torch.arange(len(self)) if positions is None else positions
+            if positions is None:
+                rows = torch.arange(len(self), dtype=row_number_dtype(len(self)))
+            else:
+                rows = positions
             return rows.expand(n_members, -1) if rows.dim() == 1 else rows
         rows = self.rows.expand(n_members, -1) if len(self.rows) == 1 else self.rows
         return rows if positions is None else rows.gather(1, positions)
@@ -165,12 +174,9 @@ class TensorBatches:
             for start in range(0, n_rows, size):
                 yield self.data.batch(slice(start, start + size))
             return
-        order = torch.stack(
-            [
-                torch.randperm(n_rows, generator=self.generator)
-                for _ in range(self.n_members)
-            ]
-        )
+        order = torch.empty(self.n_members, n_rows, dtype=row_number_dtype(n_rows))
+        for member_order in order:
+            torch.randperm(n_rows, generator=self.generator, out=member_order)
         rows = self.data.member_rows(self.n_members, order)
         if isinstance(self.data.X, torch.Tensor):
             rows = rows.to(self.data.X.device)

@@ -1,18 +1,20 @@
-"""Regressors: Normal predictive distributions, homoscedastic and heteroscedastic."""
+"""Regressors: Normal predictive distributions (homoscedastic, heteroscedastic) and
+mixtures of Normals."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
+from scipy import stats
 from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
 from .distributions import MixtureDistribution
-from .families import Normal
+from .families import Normal, NormalMixture
 from .links import POSITIVE_LINKS
 
-__all__ = ["GaussianRegressor", "HeteroscedasticRegressor"]
+__all__ = ["GaussianRegressor", "HeteroscedasticRegressor", "MixtureDensityRegressor"]
 
 
 class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
@@ -260,3 +262,158 @@ class HeteroscedasticRegressor(_NormalRegressor):
             variance_link=self.variance_link,
             variance_floor=self.variance_floor,
         )
+
+
+@fill_doc
+class MixtureDensityRegressor(HeteroscedasticRegressor):
+    """Regression with a mixture of Normals per row: a mixture density network.
+
+    For targets whose distribution given x has several modes (an inverse problem, a
+    process that switches between regimes), one Normal must put its mean between the
+    modes, where the data are not. A mixture density network predicts, per row, K
+    weights ``pi_k(x)`` (a softmax), means ``mu_k(x)`` and variances
+    ``sigma_k^2(x) = g(f_k[x]) + variance_floor``, and minimises the mixture's NLL,
+    ``-log sum_k pi_k N(y | mu_k, sigma_k^2)``, computed as a log-sum-exp. With
+    ``n_estimators > 1`` the members' mixtures are mixed with equal weights: one mixture
+    of ``n_estimators * n_components`` Normals.
+
+    Parameters
+    ----------
+    {common_parameters}
+    variance_link : {{"softplus", "exp", "square"}}, default="softplus"
+        The positive map ``g`` of every component's variance.
+    variance_floor : float, default=1e-6
+        Lower bound on every component's variance, in units of the variance of y: a
+        component free to shrink onto one training point would drive the NLL to minus
+        infinity.
+    n_components : int, default=3
+        K, the Normals per row. Components start spread over the quantiles of y, with
+        equal weights; components the data do not need end with small weights.
+
+    Attributes
+    ----------
+    {common_attributes}
+    {regressor_attributes}
+
+    See Also
+    --------
+    HeteroscedasticRegressor : one Normal per row (a mixture of one component).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprob import MixtureDensityRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(600, 1))
+    >>> y = np.where(rng.uniform(size=600) < 0.5, -1.0, 1.0) + 0.1 * rng.normal(size=600)
+    >>> reg = MixtureDensityRegressor(n_components=2, n_estimators=1, random_state=0)
+    >>> dist = reg.fit(X, y).predict_dist([[0.0]])
+    >>> dist.n_components
+    2
+    >>> bool(dist.pdf([1.0])[0] > 5 * dist.pdf([0.0])[0])  # two modes, a gap between
+    True
+    """
+
+    _parameter_constraints = {
+        **HeteroscedasticRegressor._parameter_constraints,
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(50, 50),
+        *,
+        n_estimators=5,
+        activation="relu",
+        optimizer="adam",
+        learning_rate="auto",
+        momentum=0.9,
+        nesterov=False,
+        batch_size="auto",
+        max_epochs="auto",
+        weight_decay="auto",
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change="auto",
+        tol=1e-4,
+        random_state=None,
+        device="cpu",
+        n_threads=None,
+        verbose=0,
+        variance_link="softplus",
+        variance_floor=1e-6,
+        n_components=3,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            n_estimators=n_estimators,
+            activation=activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterov=nesterov,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            weight_decay=weight_decay,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            random_state=random_state,
+            device=device,
+            n_threads=n_threads,
+            verbose=verbose,
+            variance_link=variance_link,
+            variance_floor=variance_floor,
+        )
+        self.n_components = n_components
+
+    def _target_validation(self):
+        return {"multi_output": False, "y_numeric": True}
+
+    def _make_family(self):
+        return NormalMixture(
+            self.n_components,
+            variance_link=self.variance_link,
+            variance_floor=self.variance_floor,
+        )
+
+    def _mixture(self, X):
+        """The predictive mixture over members and components, in y's units."""
+        params = self._member_params(X)  # each (n_members, n_samples, n_components)
+        n_members, n_samples, _ = params["loc"].shape
+
+        def components_last(value):
+            return value.permute(1, 0, 2).reshape(n_samples, -1).numpy()
+
+        loc = components_last(params["loc"]) * self.target_scale_ + self.target_loc_
+        scale = components_last(params["scale"]) * self.target_scale_
+        log_weights = components_last(params["log_weights"]) - np.log(n_members)
+        return MixtureDistribution(
+            stats.norm(loc=loc, scale=scale), log_weights=log_weights
+        )
+
+    def _mean_and_std(self, X):
+        dist = self._mixture(X)
+        return dist.mean(), dist.std()
+
+    def predict_dist(self, X):
+        """The predictive mixture of Normals of y for each row, in the units of y.
+
+        Parameters
+        ----------
+        X : {{array-like, sparse matrix}} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        dist : :class:`~skprob.distributions.MixtureDistribution`
+            Shape (n_samples,), ``n_estimators * n_components`` Normals each:
+            ``mean()``, ``std()``, ``logpdf(y)``, ``cdf``, ``ppf``, ``interval``, ``rvs``,
+            and the weights, means and scales of the components.
+        """
+        return self._mixture(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False
+        return tags

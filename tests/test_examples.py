@@ -17,6 +17,7 @@ EXPECTED_OUTPUT = {
     "plot_multiple_outputs": ["temperature", "pressure"],
     "plot_fitting_optimizers": ["SGD + Nesterov", "Adam"],
     "plot_estimating_the_variance": ["HeteroscedasticRegressor", "noisy half"],
+    "plot_mixture_density": ["HeteroscedasticRegressor", "MixtureDensityRegressor"],
     "plot_least_squares_is_gaussian_nll": ["Gaussian NLL slope", "learned sigma"],
     "quickstart": [
         "GaussianRegressor",
