@@ -6,7 +6,14 @@ from .categorical import Categorical
 from .normal import Normal
 from .normal_mixture import NormalMixture
 
-__all__ = ["FAMILIES", "Bernoulli", "Categorical", "DistributionFamily", "Normal", "NormalMixture"]
+__all__ = [
+    "FAMILIES",
+    "Bernoulli",
+    "Categorical",
+    "DistributionFamily",
+    "Normal",
+    "NormalMixture",
+]
 
 #: Every family by name; a new family is one class and one line here.
 FAMILIES = {
