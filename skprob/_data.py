@@ -106,16 +106,12 @@ class ArrayData:
             out.mean_weight = float(mean_weight) if len(mean_weight) == 1 else mean_weight
         return out
 
-    def member_rows(self, n_members, positions=None):
-        """Row numbers ``(n_members, n)`` of the given per-member positions (all rows)."""
+    def member_rows(self, n_members):
+        """Every member's row numbers into the tensors, ``(n_members, n)``, as a view."""
         if self.rows is None:
-            if positions is None:
-                rows = torch.arange(len(self), dtype=row_number_dtype(len(self)))
-            else:
-                rows = positions
-            return rows.expand(n_members, -1) if rows.dim() == 1 else rows
-        rows = self.rows.expand(n_members, -1) if len(self.rows) == 1 else self.rows
-        return rows if positions is None else rows.gather(1, positions)
+            rows = torch.arange(len(self), dtype=row_number_dtype(len(self)))
+            return rows.expand(n_members, -1)
+        return self.rows.expand(n_members, -1) if len(self.rows) == 1 else self.rows
 
     def batch(self, index):
         """``(X, (y, weight, mean_weight))`` of the rows ``index``.
@@ -174,10 +170,12 @@ class TensorBatches:
             for start in range(0, n_rows, size):
                 yield self.data.batch(slice(start, start + size))
             return
-        order = torch.empty(self.n_members, n_rows, dtype=row_number_dtype(n_rows))
-        for member_order in order:
-            torch.randperm(n_rows, generator=self.generator, out=member_order)
-        rows = self.data.member_rows(self.n_members, order)
+        # Each member's rows in a new order, built member by member in one buffer (one
+        # copy of the row numbers at a time, not three).
+        rows = torch.empty(self.n_members, n_rows, dtype=row_number_dtype(n_rows))
+        for member_rows, all_rows in zip(rows, self.data.member_rows(self.n_members)):
+            torch.randperm(n_rows, generator=self.generator, out=member_rows)
+            member_rows.copy_(all_rows[member_rows])
         if isinstance(self.data.X, torch.Tensor):
             rows = rows.to(self.data.X.device)
         for start in range(0, n_rows, size):

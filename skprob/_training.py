@@ -154,17 +154,16 @@ def member_splits(y_model, n_members, validation_fraction, seed, stratify):
     Splitter = StratifiedShuffleSplit if stratify(n_valid) else ShuffleSplit
     seeds = check_random_state(seed).randint(np.iinfo(np.int32).max, size=n_members)
     seeds[0] = seed  # a single network splits as it always has
-    train, valid = zip(
-        *(
-            next(
-                Splitter(n_splits=1, test_size=n_valid, random_state=s).split(
-                    np.zeros(n_samples), y_model
-                )
-            )
-            for s in seeds
-        )
-    )
-    return np.stack(train), np.stack(valid)
+    # Filled member by member in the row-number dtype of the data path (int32 below
+    # 2^31 rows): on large data the splits are the largest thing the fit allocates.
+    dtype = np.int32 if n_samples < 2**31 else np.int64
+    train = np.empty((n_members, n_samples - n_valid), dtype=dtype)
+    valid = np.empty((n_members, n_valid), dtype=dtype)
+    no_features = np.empty((n_samples, 0))
+    for member, member_seed in enumerate(seeds):
+        splitter = Splitter(n_splits=1, test_size=n_valid, random_state=member_seed)
+        train[member], valid[member] = next(splitter.split(no_features, y_model))
+    return train, valid
 
 
 def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
