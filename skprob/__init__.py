@@ -9,6 +9,7 @@ from ._meta import predict_dist
 from .classification import BernoulliClassifier, CategoricalClassifier
 from .exceptions import TrainingDivergedError
 from .regression import (
+    DistributionRegressor,
     GaussianRegressor,
     HeteroscedasticRegressor,
     MixtureDensityRegressor,
@@ -19,6 +20,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BernoulliClassifier",
     "CategoricalClassifier",
+    "DistributionRegressor",
     "GaussianRegressor",
     "HeteroscedasticRegressor",
     "MixtureDensityRegressor",

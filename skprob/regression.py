@@ -1,6 +1,7 @@
 """Regressors: Normal predictive distributions (homoscedastic, heteroscedastic) and
 mixtures of Normals."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,14 +12,26 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
 from .distributions import MixtureDistribution
-from .families import Normal, NormalMixture
+from .families import Laplace, Normal, NormalMixture, StudentT
 from .links import POSITIVE_LINKS
 
-__all__ = ["GaussianRegressor", "HeteroscedasticRegressor", "MixtureDensityRegressor"]
+__all__ = [
+    "DistributionRegressor",
+    "GaussianRegressor",
+    "HeteroscedasticRegressor",
+    "MixtureDensityRegressor",
+]
 
 
 class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
-    """Shared by the regressors: standardised targets, Normal family, ``return_std``."""
+    """Shared by the regressors: standardised targets, a family, ``return_std``.
+
+    The family (a Normal unless a subclass says otherwise) is trained on standardised
+    targets ``z = (y - target_loc_) / target_scale_``; its location parameters are mapped
+    back as ``loc * target_scale_ + target_loc_`` and its scale parameters as
+    ``scale * target_scale_`` (``DistributionFamily.location_params`` and
+    ``scale_params``), the others (shapes, degrees of freedom) unchanged.
+    """
 
     _heteroscedastic = False
 
@@ -45,26 +58,32 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
     def _make_family(self):
         return Normal(self.n_outputs_, heteroscedastic=self._heteroscedastic)
 
-    def _member_normals(self, X):
-        """Each member's mean and standard deviation in y's units, members on the last axis.
+    def _members_in_y_units(self, X):
+        """Each member's parameters in y's units (numpy), members on the last axis.
 
-        Shape ``(n_samples, n_estimators)``, or ``(n_samples, n_outputs, n_estimators)``.
+        Shapes ``(n_samples, n_estimators)``, or ``(n_samples, n_outputs, n_estimators)``.
         """
-        params = self._member_params(X)
-        loc = params["loc"].numpy() * self.target_scale_ + self.target_loc_
-        scale = params["scale"].numpy() * self.target_scale_
-        loc, scale = np.moveaxis(loc, 0, -1), np.moveaxis(scale, 0, -1)
-        if self._y_ndim == 1:
-            return loc[:, 0], scale[:, 0]
-        return loc, scale
+        params = self._member_params(X)  # first: it checks that the model is fitted
+        family = self.family_
+        out = {}
+        for name, value in params.items():
+            value = value.numpy()
+            if name in family.location_params:
+                value = value * self.target_scale_ + self.target_loc_
+            elif name in family.scale_params:
+                value = value * self.target_scale_
+            value = np.moveaxis(value, 0, -1)
+            out[name] = value[:, 0] if self._y_ndim == 1 else value
+        return out
 
     def _mean_and_std(self, X):
-        loc, scale = self._member_normals(X)
-        mean = loc.mean(axis=-1)
+        params = self._members_in_y_units(X)
+        mean, variance = self.family_.moments(params)
+        ensemble_mean = mean.mean(axis=-1)
         # The equal-weight mixture's variance: the members' mean variance plus the
         # spread of their means (the ensemble's model uncertainty).
-        variance = (scale**2).mean(axis=-1) + ((loc - mean[..., None]) ** 2).mean(axis=-1)
-        return mean, np.sqrt(variance)
+        spread = (mean - ensemble_mean[..., None]) ** 2
+        return ensemble_mean, np.sqrt((variance + spread).mean(axis=-1))
 
     def predict(self, X, return_std=False):
         """Predict the mean of y (for one network also the mode and median of its Normal).
@@ -88,8 +107,9 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
     def predict_dist(self, X):
         """The predictive distribution of y for each row, in the units of y.
 
-        One network predicts a Normal; an ensemble (``n_estimators > 1``) the
-        equal-weight mixture of its members' Normals.
+        One network predicts the family's distribution (a Normal, unless
+        ``distribution`` says otherwise); an ensemble (``n_estimators > 1``) the
+        equal-weight mixture of its members' distributions.
 
         Parameters
         ----------
@@ -97,19 +117,17 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
 
         Returns
         -------
-        dist : scipy.stats frozen ``norm`` or \
+        dist : scipy.stats frozen distribution (``norm``, ``laplace``, ``t``) or \
 :class:`~skprob.distributions.MixtureDistribution`
             Shape (n_samples,) or (n_samples, n_outputs) like y: ``mean()``, ``std()``,
             ``logpdf(y)``, ``cdf``, ``ppf``, ``interval(confidence)``, ``rvs``, ...
         """
-        loc, scale = self._member_normals(X)
-        if loc.shape[-1] == 1:
+        params = self._members_in_y_units(X)
+        if self.n_estimators == 1:
             return self.family_.scipy_distribution(
-                {"loc": loc[..., 0], "scale": scale[..., 0]}
+                {name: value[..., 0] for name, value in params.items()}
             )
-        return MixtureDistribution(
-            self.family_.scipy_distribution({"loc": loc, "scale": scale})
-        )
+        return MixtureDistribution(self.family_.scipy_distribution(params))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -262,6 +280,124 @@ class HeteroscedasticRegressor(_NormalRegressor):
             variance_link=self.variance_link,
             variance_floor=self.variance_floor,
         )
+
+
+#: The families of :class:`DistributionRegressor`, by name: each takes the number of
+#: outputs and predicts every parameter per row through its link.
+DISTRIBUTIONS = {
+    "normal": partial(Normal, heteroscedastic=True),
+    "laplace": Laplace,
+    "student_t": StudentT,
+}
+
+
+@fill_doc
+class DistributionRegressor(_NormalRegressor):
+    """Regression with the predictive distribution chosen by name.
+
+    One estimator for every real-valued family: the network predicts each of the
+    family's parameters per row through its link, training minimises the family's NLL,
+    and ``predict_dist`` returns the family's distribution (for an ensemble, the
+    equal-weight mixture of the members'). Because every family's NLL is a likelihood of
+    the same targets, ``distribution`` is a hyper-parameter like any other:
+    ``GridSearchCV(DistributionRegressor(), {{"distribution": [...]}},
+    scoring=nll_scorer)`` chooses the family by held-out likelihood.
+
+    - ``"normal"``: ``N(mu(x), sigma^2(x))``, the seeds' heteroscedastic recipe; the
+      same model as :class:`HeteroscedasticRegressor`.
+    - ``"laplace"``: ``Laplace(mu(x), b(x))``; the NLL is ``log 2b + |y - mu| / b``, so
+      mu is the conditional median (the seeds' mean absolute error).
+    - ``"student_t"``: ``t(nu(x), mu(x), s(x))`` with ``nu > 2``; heavy tails, so that
+      outliers pull the fit less and keep a probability.
+
+    ``predict`` returns the predictive mean (for these symmetric families also the
+    median and the mode) and ``return_std`` its standard deviation. Targets are
+    standardised internally; every prediction is in the units of y.
+
+    Parameters
+    ----------
+    {common_parameters}
+    distribution : {{"normal", "laplace", "student_t"}}, default="normal"
+        The family of ``p(y | x)``.
+
+    Attributes
+    ----------
+    {common_attributes}
+    {regressor_attributes}
+
+    See Also
+    --------
+    HeteroscedasticRegressor : ``distribution="normal"``, with its link and floor.
+    MixtureDensityRegressor : several modes per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprob import DistributionRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(300, 1))
+    >>> y = 2 * X[:, 0] + rng.standard_t(df=2, size=300)  # heavy-tailed noise
+    >>> reg = DistributionRegressor(distribution="student_t", n_estimators=1,
+    ...                             random_state=0).fit(X, y)
+    >>> dist = reg.predict_dist(X[:3])
+    >>> dist.dist.name, bool((dist.kwds["df"] > 2).all())
+    ('t', True)
+    """
+
+    _heteroscedastic = True
+
+    _parameter_constraints = {
+        **_NormalRegressor._parameter_constraints,
+        "distribution": [StrOptions(set(DISTRIBUTIONS))],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(50, 50),
+        *,
+        n_estimators=5,
+        activation="relu",
+        optimizer="adam",
+        learning_rate="auto",
+        momentum=0.9,
+        nesterov=False,
+        batch_size="auto",
+        max_epochs="auto",
+        weight_decay="auto",
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change="auto",
+        tol=1e-4,
+        random_state=None,
+        device="cpu",
+        n_threads=None,
+        verbose=0,
+        distribution="normal",
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            n_estimators=n_estimators,
+            activation=activation,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterov=nesterov,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            weight_decay=weight_decay,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            random_state=random_state,
+            device=device,
+            n_threads=n_threads,
+            verbose=verbose,
+        )
+        self.distribution = distribution
+
+    def _make_family(self):
+        return DISTRIBUTIONS[self.distribution](self.n_outputs_)
 
 
 @fill_doc

@@ -32,6 +32,12 @@ class DistributionFamily(ABC):
     tensor([0.6931, 0.1269])
     """
 
+    #: Parameters that move with an affine change of the targets, ``y = a + b z``:
+    #: locations become ``a + b loc``, scales ``b scale``; any other parameter (a shape,
+    #: degrees of freedom, mixture weights) stays as it is.
+    location_params = ("loc",)
+    scale_params = ("scale",)
+
     @property
     @abstractmethod
     def n_network_outputs(self):
@@ -69,6 +75,14 @@ class DistributionFamily(ABC):
     @abstractmethod
     def scipy_distribution(self, params):
         """The user-facing distribution for numpy ``params`` (scipy.stats interface)."""
+
+    def moments(self, params):
+        """Mean and variance of the distribution for numpy ``params``.
+
+        The default asks the scipy distribution; a family with closed forms says so.
+        """
+        dist = self.scipy_distribution(params)
+        return dist.mean(), dist.var()
 
     def target_dtype(self, float_dtype):
         """The torch dtype of targets in the NLL."""

@@ -127,5 +127,8 @@ class Normal(DistributionFamily):
     def point_prediction(self, params):
         return params["loc"]
 
+    def moments(self, params):
+        return params["loc"], params["scale"] ** 2
+
     def scipy_distribution(self, params):
         return stats.norm(loc=params["loc"], scale=params["scale"])

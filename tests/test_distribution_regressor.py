@@ -1,0 +1,162 @@
+"""DistributionRegressor and its real-valued families: Normal, Laplace, Student-t."""
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+from sklearn.model_selection import GridSearchCV
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skprob import DistributionRegressor, HeteroscedasticRegressor
+from skprob.families import Laplace, StudentT
+from skprob.metrics import negative_log_likelihood, nll_scorer
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _raw(n_rows, n_columns, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    return 2 * torch.randn(n_rows, n_columns, generator=generator, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("link", ["softplus", "exp", "square"])
+def test_laplace_nll_is_scipys(link):
+    family = Laplace(2, scale_link=link)
+    raw = _raw(30, 4)
+    y = _raw(30, 2, seed=1)
+    params = {k: v.numpy() for k, v in family.params(raw).items()}
+    loc, scale = params["loc"], params["scale"]
+    # The density written out (scipy's logpdf underflows to -inf 1,000 scales away).
+    expected = (np.log(2 * scale) + np.abs(y.numpy() - loc) / scale).sum(axis=1)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-9)
+    finite = np.isfinite(stats.laplace.logpdf(y.numpy(), loc, scale)).all(axis=1)
+    np.testing.assert_allclose(
+        family.nll(raw, y).numpy()[finite],
+        -stats.laplace.logpdf(y.numpy(), loc, scale).sum(axis=1)[finite],
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(params["scale"], family._link(raw[:, 2:]) + 1e-3)
+
+
+def test_student_t_nll_is_scipys_and_df_stays_above_two():
+    family = StudentT(2)
+    raw = _raw(30, 6)
+    raw[:, 4:] -= 30  # softplus(-30) is about 1e-13: df at its bound
+    y = _raw(30, 2, seed=1)
+    params = {k: v.numpy() for k, v in family.params(raw).items()}
+    assert np.all(params["df"] > 2)
+    expected = -stats.t.logpdf(y.numpy(), params["df"], params["loc"], params["scale"]).sum(
+        axis=1
+    )
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("family", [Laplace(1), StudentT(1)], ids=["laplace", "t"])
+def test_moments_are_the_scipy_distributions(family):
+    params = {
+        k: v.numpy() for k, v in family.params(_raw(20, family.n_network_outputs)).items()
+    }
+    mean, variance = family.moments(params)
+    dist = family.scipy_distribution(params)
+    np.testing.assert_allclose(mean, dist.mean(), rtol=1e-12)
+    np.testing.assert_allclose(variance, dist.var(), rtol=1e-10)
+
+
+def test_laplace_starts_at_the_weighted_median_and_mean_absolute_deviation():
+    family = Laplace(1, scale_link="exp")
+    y = np.array([[0.0], [1.0], [2.0], [10.0]])
+    weights = np.array([1.0, 1.0, 1.0, 1.0])
+    raw = family.initial_raw(y, weights)
+    assert raw[0] == 1.0  # the lower median of 0, 1, 2, 10
+    np.testing.assert_allclose(np.exp(raw[1]) + 1e-3, np.mean(np.abs(y - 1.0)))
+    # Weight 5 on the last row moves the median to it.
+    assert family.initial_raw(y, np.array([1.0, 1.0, 1.0, 5.0]))[0] == 10.0
+
+
+def test_student_t_start_has_the_variance_of_y():
+    family = StudentT(1)
+    y = np.random.RandomState(0).normal(3.0, 2.0, size=(500, 1))
+    raw = torch.tensor(family.initial_raw(y, np.ones(500)))[None]
+    params = {k: v.numpy() for k, v in family.params(raw).items()}
+    mean, variance = family.moments(params)
+    np.testing.assert_allclose(mean[0, 0], y.mean())
+    np.testing.assert_allclose(variance[0, 0], y.var(), rtol=1e-6)
+    np.testing.assert_allclose(params["df"], 10.0)
+
+
+def test_normal_distribution_is_the_heteroscedastic_regressor(diabetes):
+    X, y = diabetes
+    params = dict(n_estimators=2, max_epochs=5, random_state=0)
+    ours = DistributionRegressor(distribution="normal", **params).fit(X, y)
+    theirs = HeteroscedasticRegressor(**params).fit(X, y)
+    np.testing.assert_array_equal(ours.predict(X[:20]), theirs.predict(X[:20]))
+    np.testing.assert_array_equal(
+        ours.predict_dist(X[:20]).logpdf(y[:20]), theirs.predict_dist(X[:20]).logpdf(y[:20])
+    )
+
+
+def _skewed(n, seed):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, size=(n, 2))
+    return X, X[:, 0] + rng.exponential(size=n)
+
+
+def test_laplace_predicts_the_median_and_normal_the_mean():
+    X, y = _skewed(3000, 0)
+    common = dict(hidden_layer_sizes=(), optimizer="lbfgs", max_epochs=300, n_estimators=1)
+    laplace = DistributionRegressor(distribution="laplace", **common).fit(X, y)
+    normal = DistributionRegressor(distribution="normal", **common).fit(X, y)
+    grid = np.array([[0.0, 0.0]])
+    # Exponential noise: median log 2 = 0.69, mean 1.
+    assert laplace.predict(grid)[0] == pytest.approx(np.log(2), abs=0.08)
+    assert normal.predict(grid)[0] == pytest.approx(1.0, abs=0.08)
+
+
+def _heavy_tailed(n, seed):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, size=(n, 1))
+    return X, np.sin(2 * X[:, 0]) + 0.3 * rng.standard_t(df=2.5, size=n)
+
+
+def test_student_t_fits_heavy_tails_better_and_grid_search_chooses_it():
+    X, y = _heavy_tailed(1500, 0)
+    X_test, y_test = _heavy_tailed(2000, 1)
+    common = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
+    nll = {
+        name: negative_log_likelihood(
+            y_test,
+            DistributionRegressor(distribution=name, **common)
+            .fit(X, y)
+            .predict_dist(X_test),
+        )
+        for name in ["normal", "laplace", "student_t"]
+    }
+    assert nll["student_t"] < nll["normal"] - 0.1
+    search = GridSearchCV(
+        DistributionRegressor(**common),
+        {"distribution": ["normal", "laplace", "student_t"]},
+        scoring=nll_scorer,
+        cv=3,
+    ).fit(X, y)
+    assert search.best_params_ == {"distribution": "student_t"}
+
+
+@pytest.mark.parametrize("distribution", ["laplace", "student_t"])
+def test_ensemble_predicts_the_mixture_of_its_members(distribution):
+    X, y = _heavy_tailed(400, 0)
+    reg = DistributionRegressor(
+        distribution=distribution, n_estimators=3, max_epochs=10, random_state=0
+    ).fit(X, y)
+    dist = reg.predict_dist(X[:10])
+    assert dist.n_components == 3
+    mean, std = reg.predict(X[:10], return_std=True)
+    np.testing.assert_allclose(mean, dist.mean(), rtol=1e-10)
+    np.testing.assert_allclose(std, dist.std(), rtol=1e-10)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks(
+    [DistributionRegressor(distribution=d) for d in ("laplace", "student_t")]
+)
+def test_sklearn_compatible_for_every_distribution(estimator, check):
+    check(estimator)
