@@ -65,9 +65,9 @@ def test_regressor_ensemble_predicts_the_equal_weight_mixture(diabetes):
     # The members differ (own starting weights, batch order and validation rows).
     assert np.ptp(dist.components.mean(), axis=1).min() > 0
     # Each component is a member's Normal in y's units.
-    member_loc, member_scale = reg._member_normals(X[:20])
-    np.testing.assert_allclose(dist.components.mean(), member_loc)
-    np.testing.assert_allclose(dist.components.std(), member_scale)
+    members = reg._members_in_y_units(X[:20])
+    np.testing.assert_allclose(dist.components.mean(), members["loc"])
+    np.testing.assert_allclose(dist.components.std(), members["scale"])
 
 
 def test_one_member_is_a_plain_normal(diabetes):

@@ -166,3 +166,21 @@ def test_logsumexp_of_the_mixture_matches_the_network_loss(inverse_data):
     np.testing.assert_allclose(got, expected, rtol=1e-4)
     log_weights = reg.predict_dist(X_test[:30]).log_weights
     np.testing.assert_allclose(logsumexp(log_weights, axis=1), 0.0, atol=1e-6)
+
+
+def test_a_point_mass_cannot_collapse_a_component_below_the_floor():
+    # Half the targets are exactly 0: a component that sits on them could shrink its
+    # variance without bound (the NLL would go to minus infinity); the floor stops it.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(600, 1))
+    y = np.where(rng.uniform(size=600) < 0.5, 0.0, rng.normal(2.0, 1.0, size=600))
+    reg = MixtureDensityRegressor(
+        n_components=2, n_estimators=1, variance_floor=1e-4, max_epochs=60, random_state=0
+    ).fit(X, y)
+    dist = reg.predict_dist(X[:50])
+    smallest = np.sqrt(1e-4) * reg.target_scale_[0]
+    assert dist.components.std().min() >= smallest * (1 - 1e-5)
+    log_density_at_zero = dist.logpdf(np.zeros(50))
+    assert np.isfinite(log_density_at_zero).all()
+    assert log_density_at_zero.max() <= -np.log(smallest * np.sqrt(2 * np.pi)) + 1e-6
+    assert np.isfinite(dist.weights).all()
