@@ -46,9 +46,11 @@ for ax, (name, model) in zip(axes, models.items()):
     nll = negative_log_likelihood(y_test, model.predict_dist(X_test))
     print(f"{name:<26}{nll:>13.3f}")
 
-    # The predictive density of y at every x of the grid, as an image.
+    # The predictive density of y at every x of the grid, as an image; each column is
+    # scaled to its own maximum, so that the narrow ends do not wash out the middle.
     dist = model.predict_dist(grid)
     density = np.exp(np.stack([dist.logpdf(np.full(len(grid), level)) for level in levels]))
+    density /= density.max(axis=0, keepdims=True)
     ax.pcolormesh(grid[:, 0], levels, density, cmap="Blues", shading="auto")
     ax.scatter(X_test[:300, 0], y_test[:300], s=3, color="C1", label="held-out data")
     ax.plot(grid, model.predict(grid), "k", lw=1.5, label="predicted mean")
