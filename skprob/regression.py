@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
 from .distributions import MixtureDistribution
-from .families import Laplace, Normal, NormalMixture, StudentT
+from .families import Gamma, Laplace, LogNormal, Normal, NormalMixture, StudentT
 from .links import POSITIVE_LINKS
 
 __all__ = [
@@ -38,11 +38,27 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
     def _target_validation(self):
         return {"multi_output": True, "y_numeric": True}
 
+    def _target_support(self):
+        """Where the family's targets live (``DistributionFamily.support``)."""
+        return "real"
+
     def _encode_targets(self, y, sample_weight):
         y = np.asarray(y, dtype=np.float64)
         self._y_ndim = y.ndim
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
+        if self._target_support() == "positive":
+            if not np.all(y > 0):
+                row = np.argwhere(~(y > 0))[0, 0]
+                raise ValueError(
+                    f"distribution={self.distribution!r} needs targets y > 0; row {row} "
+                    f"has y = {y[row, 0]}."
+                )
+            # Divided by their weighted mean (the targets stay positive) and mapped back
+            # in predict_dist.
+            self.target_loc_ = np.zeros(y.shape[1])
+            self.target_scale_ = np.average(y, axis=0, weights=sample_weight)
+            return y / self.target_scale_
         # Outputs on different scales are standardised (weighted, like every statistic
         # taken from the data) and the distribution is mapped back in predict_dist.
         loc = np.average(y, axis=0, weights=sample_weight)
@@ -72,6 +88,8 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
                 value = value * self.target_scale_ + self.target_loc_
             elif name in family.scale_params:
                 value = value * self.target_scale_
+            elif name in family.log_location_params:
+                value = value + np.log(self.target_scale_)
             value = np.moveaxis(value, 0, -1)
             out[name] = value[:, 0] if self._y_ndim == 1 else value
         return out
@@ -288,6 +306,8 @@ DISTRIBUTIONS = {
     "normal": partial(Normal, heteroscedastic=True),
     "laplace": Laplace,
     "student_t": StudentT,
+    "lognormal": LogNormal,
+    "gamma": Gamma,
 }
 
 
@@ -309,15 +329,22 @@ class DistributionRegressor(_NormalRegressor):
       mu is the conditional median (the seeds' mean absolute error).
     - ``"student_t"``: ``t(nu(x), mu(x), s(x))`` with ``nu > 2``; heavy tails, so that
       outliers pull the fit less and keep a probability.
+    - ``"lognormal"`` (y > 0): ``log y ~ N(mu(x), sigma^2(x))``; positive targets whose
+      spread grows with their size, fitted to y itself (no hand-made log transform).
+    - ``"gamma"`` (y > 0): mean ``exp(f(x))`` and shape ``k(x)``; the standard deviation
+      is proportional to the mean. The positive families take one output (as sklearn's
+      ``GammaRegressor``) and train on y divided by its weighted mean.
 
-    ``predict`` returns the predictive mean (for these symmetric families also the
-    median and the mode) and ``return_std`` its standard deviation. Targets are
-    standardised internally; every prediction is in the units of y.
+    ``predict`` returns the predictive mean (for the symmetric families also the median
+    and the mode) and ``return_std`` its standard deviation. Every prediction is in the
+    units of y. Targets outside a family's support raise a ``ValueError`` that names the
+    row.
 
     Parameters
     ----------
     {common_parameters}
-    distribution : {{"normal", "laplace", "student_t"}}, default="normal"
+    distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma"}}, \
+default="normal"
         The family of ``p(y | x)``.
 
     Attributes
@@ -398,6 +425,22 @@ class DistributionRegressor(_NormalRegressor):
 
     def _make_family(self):
         return DISTRIBUTIONS[self.distribution](self.n_outputs_)
+
+    def _target_support(self):
+        return DISTRIBUTIONS[self.distribution](1).support
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        positive = self._target_support() == "positive"
+        tags.target_tags.positive_only = positive
+        tags.target_tags.multi_output = not positive
+        return tags
+
+    def _target_validation(self):
+        # One output for the positive families, as for sklearn's GammaRegressor
+        # (sklearn's multi-output checks draw targets of both signs).
+        positive = self._target_support() == "positive"
+        return {"multi_output": not positive, "y_numeric": True}
 
 
 @fill_doc

@@ -1,4 +1,4 @@
-"""DistributionRegressor and its real-valued families: Normal, Laplace, Student-t."""
+"""DistributionRegressor and its families: Normal, Laplace, Student-t, log-normal, Gamma."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skprob import DistributionRegressor, HeteroscedasticRegressor
-from skprob.families import Laplace, StudentT
+from skprob.families import Gamma, Laplace, LogNormal, StudentT
 from skprob.metrics import negative_log_likelihood, nll_scorer
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -160,3 +160,114 @@ def test_ensemble_predicts_the_mixture_of_its_members(distribution):
 )
 def test_sklearn_compatible_for_every_distribution(estimator, check):
     check(estimator)
+
+
+# -- positive targets: log-normal and Gamma ------------------------------------------
+
+
+def test_lognormal_nll_is_scipys_and_its_moments_too():
+    family = LogNormal(2)
+    raw = _raw(30, 4)
+    y = torch.exp(_raw(30, 2, seed=1))
+    params = {k: v.numpy() for k, v in family.params(raw).items()}
+    expected = -stats.lognorm.logpdf(
+        y.numpy(), s=params["sigma"], scale=np.exp(params["mu"])
+    ).sum(axis=1)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-9)
+    mean, variance = family.moments(params)
+    dist = family.scipy_distribution(params)
+    np.testing.assert_allclose(mean, dist.mean(), rtol=1e-10)
+    np.testing.assert_allclose(variance, dist.var(), rtol=1e-10)
+    np.testing.assert_allclose(family.point_prediction(family.params(raw)).numpy(), mean)
+
+
+def test_gamma_nll_is_scipys_and_its_moments_too():
+    family = Gamma(2)
+    raw = _raw(30, 4)
+    y = torch.exp(_raw(30, 2, seed=1))
+    params = {k: v.numpy() for k, v in family.params(raw).items()}
+    np.testing.assert_allclose(params["mean"], np.exp(raw[:, :2].numpy()))
+    expected = -stats.gamma.logpdf(
+        y.numpy(), a=params["shape"], scale=params["mean"] / params["shape"]
+    ).sum(axis=1)
+    np.testing.assert_allclose(family.nll(raw, y).numpy(), expected, rtol=1e-9)
+    mean, variance = family.moments(params)
+    dist = family.scipy_distribution(params)
+    np.testing.assert_allclose(mean, dist.mean(), rtol=1e-10)
+    np.testing.assert_allclose(variance, dist.var(), rtol=1e-10)
+
+
+def test_positive_families_start_at_the_weighted_moments():
+    y = np.array([[1.0], [2.0], [4.0], [8.0]])
+    weights = np.array([1.0, 1.0, 1.0, 3.0])
+    lognormal = LogNormal(1, variance_link="exp", variance_floor=1e-12)
+    raw = lognormal.initial_raw(y, weights)
+    log_mean = np.average(np.log(y[:, 0]), weights=weights)
+    np.testing.assert_allclose(raw[0], log_mean)
+    np.testing.assert_allclose(
+        np.exp(raw[1]), np.average((np.log(y[:, 0]) - log_mean) ** 2, weights=weights)
+    )
+    gamma = Gamma(1, shape_link="exp", shape_floor=1e-12)
+    raw = gamma.initial_raw(y, weights)
+    mean = np.average(y[:, 0], weights=weights)
+    variance = np.average((y[:, 0] - mean) ** 2, weights=weights)
+    np.testing.assert_allclose(np.exp(raw), [mean, mean**2 / variance])
+
+
+def _positive(n, seed):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, size=(n, 2))
+    return X, np.exp(1.0 + X[:, 0] + 0.4 * rng.normal(size=n))
+
+
+@pytest.mark.parametrize("distribution", ["lognormal", "gamma"])
+def test_positive_targets_outside_the_support_are_refused(distribution):
+    X, y = _positive(50, 0)
+    y[7] = 0.0
+    with pytest.raises(ValueError, match=f"{distribution}.*y > 0.*row 7 has y = 0.0"):
+        DistributionRegressor(distribution=distribution).fit(X, y)
+
+
+@pytest.mark.parametrize("distribution", ["lognormal", "gamma"])
+def test_positive_families_predict_in_the_units_of_y(distribution):
+    X, y = _positive(400, 0)
+    params = dict(distribution=distribution, n_estimators=1, max_epochs=20, random_state=0)
+    small = DistributionRegressor(**params).fit(X, y)
+    large = DistributionRegressor(**params).fit(X, 1000 * y)
+    np.testing.assert_allclose(
+        large.predict(X[:20]), 1000 * small.predict(X[:20]), rtol=1e-4
+    )
+    nll_small = -small.predict_dist(X[:20]).logpdf(y[:20])
+    nll_large = -large.predict_dist(X[:20]).logpdf(1000 * y[:20])
+    np.testing.assert_allclose(nll_large, nll_small + np.log(1000), rtol=1e-4, atol=1e-5)
+    assert np.all(small.predict_dist(X[:20]).ppf(0.01) > 0)
+
+
+def test_lognormal_data_prefer_the_lognormal_family():
+    X, y = _positive(1500, 0)
+    X_test, y_test = _positive(2000, 1)
+    common = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
+    nll = {
+        name: negative_log_likelihood(
+            y_test,
+            DistributionRegressor(distribution=name, **common)
+            .fit(X, y)
+            .predict_dist(X_test),
+        )
+        for name in ["normal", "gamma", "lognormal"]
+    }
+    assert nll["lognormal"] < nll["gamma"] < nll["normal"]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks(
+    [DistributionRegressor(distribution=d) for d in ("lognormal", "gamma")]
+)
+def test_sklearn_compatible_for_positive_families(estimator, check):
+    check(estimator)
+
+
+def test_positive_families_take_one_output():
+    X, y = _positive(100, 0)
+    with pytest.raises(ValueError, match="1d|one"):
+        DistributionRegressor(distribution="gamma").fit(X, np.column_stack([y, y]))

@@ -3,7 +3,9 @@
 from ._base import DistributionFamily
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .gamma import Gamma
 from .laplace import Laplace
+from .lognormal import LogNormal
 from .normal import Normal
 from .normal_mixture import NormalMixture
 from .student_t import StudentT
@@ -13,7 +15,9 @@ __all__ = [
     "Bernoulli",
     "Categorical",
     "DistributionFamily",
+    "Gamma",
     "Laplace",
+    "LogNormal",
     "Normal",
     "NormalMixture",
     "StudentT",
@@ -25,6 +29,8 @@ FAMILIES = {
     "normal_mixture": NormalMixture,
     "laplace": Laplace,
     "student_t": StudentT,
+    "lognormal": LogNormal,
+    "gamma": Gamma,
     "bernoulli": Bernoulli,
     "categorical": Categorical,
 }

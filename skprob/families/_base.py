@@ -37,6 +37,11 @@ class DistributionFamily(ABC):
     #: degrees of freedom, mixture weights) stays as it is.
     location_params = ("loc",)
     scale_params = ("scale",)
+    #: Parameters on the log scale of y (a log-normal's mu): they shift by ``log b``.
+    log_location_params = ()
+    #: Where y lives: ``"real"`` targets are standardised for training; ``"positive"``
+    #: ones (y > 0) are divided by their weighted mean, which keeps them positive.
+    support = "real"
 
     @property
     @abstractmethod
