@@ -18,6 +18,7 @@ EXPECTED_OUTPUT = {
     "plot_fitting_optimizers": ["SGD + Nesterov", "Adam"],
     "plot_estimating_the_variance": ["HeteroscedasticRegressor", "noisy half"],
     "plot_mixture_density": ["HeteroscedasticRegressor", "MixtureDensityRegressor"],
+    "plot_choosing_the_distribution": ["selected by", "lognormal", "P(y < 0)"],
     "plot_least_squares_is_gaussian_nll": ["Gaussian NLL slope", "learned sigma"],
     "quickstart": [
         "GaussianRegressor",
