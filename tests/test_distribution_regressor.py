@@ -112,6 +112,23 @@ def test_laplace_predicts_the_median_and_normal_the_mean():
     assert normal.predict(grid)[0] == pytest.approx(1.0, abs=0.08)
 
 
+#: A small, quick fit for comparing families.
+SMALL_FIT = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
+
+
+def _held_out_nll(distributions, train, test):
+    """Each family's held-out NLL after the same small fit."""
+    return {
+        name: negative_log_likelihood(
+            test[1],
+            DistributionRegressor(distribution=name, **SMALL_FIT)
+            .fit(*train)
+            .predict_dist(test[0]),
+        )
+        for name in distributions
+    }
+
+
 def _heavy_tailed(n, seed):
     rng = np.random.RandomState(seed)
     X = rng.uniform(-1, 1, size=(n, 1))
@@ -120,20 +137,10 @@ def _heavy_tailed(n, seed):
 
 def test_student_t_fits_heavy_tails_better_and_grid_search_chooses_it():
     X, y = _heavy_tailed(1500, 0)
-    X_test, y_test = _heavy_tailed(2000, 1)
-    common = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
-    nll = {
-        name: negative_log_likelihood(
-            y_test,
-            DistributionRegressor(distribution=name, **common)
-            .fit(X, y)
-            .predict_dist(X_test),
-        )
-        for name in ["normal", "laplace", "student_t"]
-    }
+    nll = _held_out_nll(["normal", "laplace", "student_t"], (X, y), _heavy_tailed(2000, 1))
     assert nll["student_t"] < nll["normal"] - 0.1
     search = GridSearchCV(
-        DistributionRegressor(**common),
+        DistributionRegressor(**SMALL_FIT),
         {"distribution": ["normal", "laplace", "student_t"]},
         scoring=nll_scorer,
         cv=3,
@@ -244,18 +251,9 @@ def test_positive_families_predict_in_the_units_of_y(distribution):
 
 
 def test_lognormal_data_prefer_the_lognormal_family():
-    X, y = _positive(1500, 0)
-    X_test, y_test = _positive(2000, 1)
-    common = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
-    nll = {
-        name: negative_log_likelihood(
-            y_test,
-            DistributionRegressor(distribution=name, **common)
-            .fit(X, y)
-            .predict_dist(X_test),
-        )
-        for name in ["normal", "gamma", "lognormal"]
-    }
+    nll = _held_out_nll(
+        ["normal", "gamma", "lognormal"], _positive(1500, 0), _positive(2000, 1)
+    )
     assert nll["lognormal"] < nll["gamma"] < nll["normal"]
 
 
