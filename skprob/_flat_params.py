@@ -8,9 +8,8 @@ it in a single kernel (measured on the project's machine: Adam's step from 209 t
 for a 2,300-weight network, from 536 to about 70 us for a 5-member ensemble).
 
 The module keeps its own ``nn.Parameter`` objects (its forward pass, ``state_dict`` and
-pickling are unchanged): only their storage moves. Autograd accumulates into an existing
-``.grad`` in place, so the gradient views stay views as long as nobody replaces them:
-zero them with :meth:`FlatParameters.zero_grad`, never with ``set_to_none``.
+pickling are unchanged): only their storage moves. The training step writes each
+gradient into its view (``DistributionMLP.backward``), so nothing zeroes or replaces them.
 """
 
 import torch
@@ -46,10 +45,6 @@ class FlatParameters:
             p.data = self.flat[offset:end].view_as(p)
             p.grad = self.flat.grad[offset:end].view_as(p)
             offset = end
-
-    def zero_grad(self):
-        """Zero every gradient in one operator, keeping the views."""
-        self.flat.grad.zero_()
 
 
 class FlatAdam(torch.optim.Adam):

@@ -5,7 +5,6 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import stats
 from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -79,20 +78,22 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
 
         Shapes ``(n_samples, n_estimators)``, or ``(n_samples, n_outputs, n_estimators)``.
         """
-        params = self._member_params(X)  # first: it checks that the model is fitted
-        family = self.family_
         out = {}
-        for name, value in params.items():
-            value = value.numpy()
-            if name in family.location_params:
-                value = value * self.target_scale_ + self.target_loc_
-            elif name in family.scale_params:
-                value = value * self.target_scale_
-            elif name in family.log_location_params:
-                value = value + np.log(self.target_scale_)
-            value = np.moveaxis(value, 0, -1)
+        for name, value in self._member_params(X).items():
+            value = np.moveaxis(self._in_y_units(name, value.numpy()), 0, -1)
             out[name] = value[:, 0] if self._y_ndim == 1 else value
         return out
+
+    def _in_y_units(self, name, value):
+        """The family's parameter ``name`` mapped from the training targets to y's."""
+        family = self.family_
+        if name in family.location_params:
+            return value * self.target_scale_ + self.target_loc_
+        if name in family.scale_params:
+            return value * self.target_scale_
+        if name in family.log_location_params:
+            return value + np.log(self.target_scale_)
+        return value
 
     def _mean_and_std(self, X):
         params = self._members_in_y_units(X)
@@ -561,16 +562,15 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
         """The predictive mixture over members and components, in y's units."""
         params = self._member_params(X)  # each (n_members, n_samples, n_components)
         n_members, n_samples, _ = params["loc"].shape
-
-        def components_last(value):
-            return value.permute(1, 0, 2).reshape(n_samples, -1).numpy()
-
-        loc = components_last(params["loc"]) * self.target_scale_ + self.target_loc_
-        scale = components_last(params["scale"]) * self.target_scale_
-        log_weights = components_last(params["log_weights"]) - np.log(n_members)
-        return MixtureDistribution(
-            stats.norm(loc=loc, scale=scale), log_weights=log_weights
-        )
+        # Members and components on one last axis: (n_samples, n_members * n_components).
+        params = {
+            name: self._in_y_units(
+                name, value.permute(1, 0, 2).reshape(n_samples, -1).numpy()
+            )
+            for name, value in params.items()
+        }
+        params["log_weights"] = params["log_weights"] - np.log(n_members)
+        return self.family_.scipy_distribution(params)
 
     def _mean_and_std(self, X):
         dist = self._mixture(X)

@@ -178,7 +178,7 @@ def test_flat_parameters_are_views_that_autograd_accumulates_into():
     grads = [p.grad.clone() for p in params]
     # The gradients landed in the flat buffer, in parameter order.
     torch.testing.assert_close(flat.flat.grad, torch.cat([g.reshape(-1) for g in grads]))
-    flat.zero_grad()
+    flat.flat.grad.zero_()  # one buffer behind every gradient
     assert all(torch.all(p.grad == 0) for p in params)
     torch.testing.assert_close(
         flat.flat, torch.cat([b.reshape(-1) for b in before]), rtol=0, atol=0

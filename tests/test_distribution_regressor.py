@@ -161,14 +161,6 @@ def test_ensemble_predicts_the_mixture_of_its_members(distribution):
     np.testing.assert_allclose(std, dist.std(), rtol=1e-10)
 
 
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(
-    [DistributionRegressor(distribution=d) for d in ("laplace", "student_t")]
-)
-def test_sklearn_compatible_for_every_distribution(estimator, check):
-    check(estimator)
-
-
 # -- positive targets: log-normal and Gamma ------------------------------------------
 
 
@@ -259,9 +251,13 @@ def test_lognormal_data_prefer_the_lognormal_family():
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(
-    [DistributionRegressor(distribution=d) for d in ("lognormal", "gamma")]
+    # "normal" is the default, checked with every public estimator in test_common.
+    [
+        DistributionRegressor(distribution=d)
+        for d in ("laplace", "student_t", "lognormal", "gamma")
+    ]
 )
-def test_sklearn_compatible_for_positive_families(estimator, check):
+def test_sklearn_compatible_for_every_distribution(estimator, check):
     check(estimator)
 
 
