@@ -4,7 +4,12 @@ import numpy as np
 from scipy import special, stats
 from sklearn.utils import check_random_state
 
-__all__ = ["CategoricalDistribution", "MixtureDistribution"]
+__all__ = [
+    "CategoricalDistribution",
+    "DiscreteMixtureDistribution",
+    "MixtureDistribution",
+    "mixture_distribution",
+]
 
 #: Bisection steps of :meth:`MixtureDistribution.ppf`: each halves the bracket between
 #: the smallest and largest component quantile, so 64 reach float64 resolution.
@@ -134,43 +139,8 @@ class CategoricalDistribution:
         return f"CategoricalDistribution(n_rows={len(self)}, n_classes={self.n_classes})"
 
 
-class MixtureDistribution:
-    """Finite mixtures ``sum_k w_k F_k``, one per element, with scipy.stats' interface.
-
-    A deep ensemble predicts the equal-weight mixture of its members' distributions; a
-    mixture density network predicts the weights too. Both are this class. The
-    components are one frozen scipy.stats distribution (or anything with its interface)
-    whose last axis runs over the ``K`` components; the mixture has the shape of the rest,
-    like y: ``(n_rows,)`` or ``(n_rows, n_outputs)``.
-
-    Densities are combined in log space (``logsumexp``), never as a log of a sum of
-    densities. ``ppf`` inverts the CDF by bisection between the smallest and largest
-    component quantile (the mixture's quantile lies between them).
-
-    Parameters
-    ----------
-    components : frozen scipy.stats distribution
-        Parameters of shape ``(*shape, K)``.
-    weights : array-like broadcastable to ``(*shape, K)``, default=None
-        Non-negative mixture weights summing to one over the last axis; None gives equal
-        weights.
-    log_weights : array-like, default=None
-        The weights' logarithms, when known more accurately (a log-softmax); exclusive
-        with ``weights``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from scipy import stats
-    >>> from skprob.distributions import MixtureDistribution
-    >>> dist = MixtureDistribution(stats.norm(loc=[[-1.0, 1.0]], scale=[[0.5, 0.5]]))
-    >>> dist.mean(), dist.var().round(3)
-    (array([0.]), array([1.25]))
-    >>> dist.cdf([0.0])
-    array([0.5])
-    >>> dist.ppf(dist.cdf([0.7])).round(6)
-    array([0.7])
-    """
+class _FiniteMixture:
+    """What every finite mixture shares: weights, CDF, moments, intervals, draws."""
 
     def __init__(self, components, weights=None, *, log_weights=None):
         self.components = components
@@ -202,19 +172,15 @@ class MixtureDistribution:
         """Shape of the mixture (that of y): the components' without the last axis."""
         return self.log_weights.shape[:-1]
 
+    def _broadcast(self, q):
+        # Levels of the mixture's shape, or with leading axes of their own (several
+        # levels for every element at once).
+        q = np.asarray(q, dtype=float)
+        return np.broadcast_to(q, np.broadcast_shapes(q.shape, self.shape))
+
     def _at(self, x):
         # One value per mixture, repeated for every component.
         return np.asarray(x, dtype=float)[..., None]
-
-    def logpdf(self, x):
-        """Log-density, by logsumexp over the components."""
-        return special.logsumexp(
-            self.log_weights + self.components.logpdf(self._at(x)), axis=-1
-        )
-
-    def pdf(self, x):
-        """Density."""
-        return np.exp(self.logpdf(x))
 
     def cdf(self, x):
         """``P(Y <= x)``."""
@@ -223,25 +189,6 @@ class MixtureDistribution:
     def sf(self, x):
         """``P(Y > x)``, summed from the components' survival functions (accurate tails)."""
         return np.sum(self.weights * self.components.sf(self._at(x)), axis=-1)
-
-    def ppf(self, q):
-        """Quantile function: the smallest ``x`` with ``cdf(x) >= q``, by bisection."""
-        q = np.broadcast_to(np.asarray(q, dtype=float), self.shape)
-        inside = (q > 0) & (q < 1)
-        safe_q = np.where(inside, q, 0.5)
-        component_quantiles = self.components.ppf(
-            np.broadcast_to(safe_q[..., None], self.log_weights.shape)
-        )
-        low = np.min(component_quantiles, axis=-1)
-        high = np.max(component_quantiles, axis=-1)
-        for _ in range(PPF_BISECTION_STEPS):
-            middle = 0.5 * (low + high)
-            below = self.cdf(middle) < safe_q
-            low = np.where(below, middle, low)
-            high = np.where(below, high, middle)
-        out = np.where(inside, high, np.nan)
-        out = np.where(q == 0, -np.inf, out)
-        return np.where(q == 1, np.inf, out)
 
     def isf(self, q):
         """Inverse survival function."""
@@ -272,30 +219,6 @@ class MixtureDistribution:
         alpha = (1 - confidence) / 2
         return self.ppf(alpha), self.ppf(1 - alpha)
 
-    def crps(self, x):
-        """Continuous ranked probability score of ``x``; closed form for Normal components.
-
-        For a Normal mixture (Grimit et al., 2006), with ``A(m, v) = 2 sqrt(v) phi(m /
-        sqrt(v)) + m (2 Phi(m / sqrt(v)) - 1)``:
-        ``CRPS = sum_k w_k A(x - mu_k, s_k^2) - 1/2 sum_jk w_j w_k A(mu_j - mu_k,
-        s_j^2 + s_k^2)``. Other components go through the quantile form of
-        :func:`skprob.metrics.crps`.
-        """
-        if getattr(getattr(self.components, "dist", None), "name", None) != "norm":
-            from .metrics._regression import _crps_from_quantiles
-
-            return _crps_from_quantiles(np.asarray(x, dtype=float), self)
-        mu, var = self.components.mean(), self.components.var()
-        w = self.weights
-        first = np.sum(w * _normal_abs_moment(self._at(x) - mu, var), axis=-1)
-        pair_diff = mu[..., :, None] - mu[..., None, :]
-        pair_var = var[..., :, None] + var[..., None, :]
-        pair_weights = w[..., :, None] * w[..., None, :]
-        second = np.sum(
-            pair_weights * _normal_abs_moment(pair_diff, pair_var), axis=(-2, -1)
-        )
-        return first - 0.5 * second
-
     def rvs(self, size=None, random_state=None):
         """Draws: a component by its weight, then a value from it.
 
@@ -312,7 +235,180 @@ class MixtureDistribution:
         return np.take_along_axis(values, chosen[..., None], axis=-1)[..., 0]
 
     def __repr__(self):
-        return f"MixtureDistribution(shape={self.shape}, n_components={self.n_components})"
+        return (
+            f"{type(self).__name__}(shape={self.shape}, n_components={self.n_components})"
+        )
+
+
+class MixtureDistribution(_FiniteMixture):
+    """Finite mixtures ``sum_k w_k F_k``, one per element, with scipy.stats' interface.
+
+    A deep ensemble predicts the equal-weight mixture of its members' distributions; a
+    mixture density network predicts the weights too. Both are this class. The
+    components are one frozen scipy.stats distribution (or anything with its interface)
+    whose last axis runs over the ``K`` components; the mixture has the shape of the rest,
+    like y: ``(n_rows,)`` or ``(n_rows, n_outputs)``.
+
+    Densities are combined in log space (``logsumexp``), never as a log of a sum of
+    densities. ``ppf`` inverts the CDF by bisection between the smallest and largest
+    component quantile (the mixture's quantile lies between them). Components over the
+    integers (counts) make a :class:`DiscreteMixtureDistribution` instead;
+    :func:`mixture_distribution` picks the class.
+
+    Parameters
+    ----------
+    components : frozen scipy.stats distribution
+        Parameters of shape ``(*shape, K)``.
+    weights : array-like broadcastable to ``(*shape, K)``, default=None
+        Non-negative mixture weights summing to one over the last axis; None gives equal
+        weights.
+    log_weights : array-like, default=None
+        The weights' logarithms, when known more accurately (a log-softmax); exclusive
+        with ``weights``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import stats
+    >>> from skprob.distributions import MixtureDistribution
+    >>> dist = MixtureDistribution(stats.norm(loc=[[-1.0, 1.0]], scale=[[0.5, 0.5]]))
+    >>> dist.mean(), dist.var().round(3)
+    (array([0.]), array([1.25]))
+    >>> dist.cdf([0.0])
+    array([0.5])
+    >>> dist.ppf(dist.cdf([0.7])).round(6)
+    array([0.7])
+    """
+
+    def logpdf(self, x):
+        """Log-density, by logsumexp over the components."""
+        return special.logsumexp(
+            self.log_weights + self.components.logpdf(self._at(x)), axis=-1
+        )
+
+    def pdf(self, x):
+        """Density."""
+        return np.exp(self.logpdf(x))
+
+    def ppf(self, q):
+        """Quantile function: the smallest ``x`` with ``cdf(x) >= q``, by bisection."""
+        q = self._broadcast(q)
+        inside = (q > 0) & (q < 1)
+        safe_q = np.where(inside, q, 0.5)
+        component_quantiles = self.components.ppf(safe_q[..., None])
+        low = np.min(component_quantiles, axis=-1)
+        high = np.max(component_quantiles, axis=-1)
+        for _ in range(PPF_BISECTION_STEPS):
+            middle = 0.5 * (low + high)
+            below = self.cdf(middle) < safe_q
+            low = np.where(below, middle, low)
+            high = np.where(below, high, middle)
+        out = np.where(inside, high, np.nan)
+        out = np.where(q == 0, -np.inf, out)
+        return np.where(q == 1, np.inf, out)
+
+    def crps(self, x):
+        """Continuous ranked probability score of ``x``; closed form for Normal components.
+
+        For a Normal mixture (Grimit et al., 2006), with ``A(m, v) = 2 sqrt(v) phi(m /
+        sqrt(v)) + m (2 Phi(m / sqrt(v)) - 1)``:
+        ``CRPS = sum_k w_k A(x - mu_k, s_k^2) - 1/2 sum_jk w_j w_k A(mu_j - mu_k,
+        s_j^2 + s_k^2)``. Other components: the defining integral by the trapezoid
+        rule on nodes at every component's quantiles (relative error about 1e-4).
+        """
+        if getattr(getattr(self.components, "dist", None), "name", None) != "norm":
+            from .metrics._crps import crps_of_mixture_by_integration
+
+            return crps_of_mixture_by_integration(np.asarray(x, dtype=float), self)
+        mu, var = self.components.mean(), self.components.var()
+        w = self.weights
+        first = np.sum(w * _normal_abs_moment(self._at(x) - mu, var), axis=-1)
+        pair_diff = mu[..., :, None] - mu[..., None, :]
+        pair_var = var[..., :, None] + var[..., None, :]
+        pair_weights = w[..., :, None] * w[..., None, :]
+        second = np.sum(
+            pair_weights * _normal_abs_moment(pair_diff, pair_var), axis=(-2, -1)
+        )
+        return first - 0.5 * second
+
+
+class DiscreteMixtureDistribution(_FiniteMixture):
+    """Finite mixtures of distributions over the integers, with scipy.stats' interface.
+
+    What a deep ensemble of count models predicts: the equal-weight mixture of its
+    members' Poisson or negative binomial distributions. As :class:`MixtureDistribution`,
+    with ``pmf`` and ``logpmf`` (a frozen ``scipy.stats`` discrete distribution's names)
+    in place of densities, and an integer ``ppf``.
+
+    Parameters
+    ----------
+    components : frozen scipy.stats discrete distribution
+        Parameters of shape ``(*shape, K)``.
+    weights, log_weights : array-like, default=None
+        As for :class:`MixtureDistribution`.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from skprob.distributions import DiscreteMixtureDistribution
+    >>> dist = DiscreteMixtureDistribution(stats.poisson([[1.0, 9.0]]))
+    >>> dist.mean(), dist.var()
+    (array([5.]), array([21.]))
+    >>> dist.pmf([0]).round(4)  # (exp(-1) + exp(-9)) / 2
+    array([0.184])
+    >>> dist.ppf([0.5])
+    array([3.])
+    """
+
+    def logpmf(self, k):
+        """Log-probability of ``k``, by logsumexp over the components."""
+        return special.logsumexp(
+            self.log_weights + self.components.logpmf(self._at(k)), axis=-1
+        )
+
+    def pmf(self, k):
+        """Probability of ``k``."""
+        return np.exp(self.logpmf(k))
+
+    def ppf(self, q):
+        """Quantile function: the smallest integer ``k`` with ``cdf(k) >= q``.
+
+        Bisection on the integers between the smallest and largest component quantile,
+        which bracket the mixture's.
+        """
+        q = self._broadcast(q)
+        component_quantiles = self.components.ppf(q[..., None])
+        inside = (q > 0) & (q < 1)
+        safe_q = np.where(inside, q, 0.5)
+        # cdf(low) < q <= cdf(high) for every element still searched.
+        low = np.where(inside, np.min(component_quantiles, axis=-1) - 1, 0.0)
+        high = np.where(inside, np.max(component_quantiles, axis=-1), 1.0)
+        while np.any(high - low > 1):
+            middle = np.floor(0.5 * (low + high))
+            below = self.cdf(middle) < safe_q
+            low = np.where(below, middle, low)
+            high = np.where(below, high, middle)
+        out = np.where(inside, high, np.nan)
+        # q = 0 and q = 1: the components agree with scipy (-1 below the support, inf).
+        out = np.where(q == 0, np.min(component_quantiles, axis=-1), out)
+        return np.where(q == 1, np.max(component_quantiles, axis=-1), out)
+
+
+def mixture_distribution(components, weights=None, *, log_weights=None):
+    """The mixture of ``components``: discrete if they are (``logpmf``), else continuous.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> type(mixture_distribution(stats.poisson([[1.0, 2.0]]))).__name__
+    'DiscreteMixtureDistribution'
+    >>> type(mixture_distribution(stats.norm([[1.0, 2.0]]))).__name__
+    'MixtureDistribution'
+    """
+    cls = MixtureDistribution
+    if hasattr(components, "logpmf"):
+        cls = DiscreteMixtureDistribution
+    return cls(components, weights, log_weights=log_weights)
 
 
 def _normal_abs_moment(m, v):

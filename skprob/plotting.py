@@ -6,8 +6,7 @@ matplotlib is an optional dependency: it is imported when a plot is drawn.
 import numpy as np
 
 from ._meta import predict_dist
-from .metrics import pit
-from .metrics._regression import pit_levels, pit_shares_below
+from .metrics._regression import _pit_bounds, pit_levels, pit_shares_below
 
 __all__ = ["RegressionCalibrationDisplay"]
 
@@ -85,13 +84,24 @@ class RegressionCalibrationDisplay:
         -------
         display : RegressionCalibrationDisplay
         """
-        values = pit(y_true, dist)  # the one evaluation of the CDF
+        lower, upper = _pit_bounds(y_true, dist)  # the one evaluation of the CDF
+        # The histogram shows the PIT, randomised for counts (a fixed draw, so that the
+        # figure is reproducible); the curve the expected shares, which need no draw.
+        values = upper
+        if lower is not upper:
+            draws = np.random.RandomState(0).uniform(size=upper.shape)
+            values = lower + draws * (upper - lower)
         levels = pit_levels(n_levels)
-        per_output = pit_shares_below(values.reshape(len(values), -1), levels)
+        n_rows = len(upper)
+        per_output = pit_shares_below(
+            upper.reshape(n_rows, -1), levels, lower=lower.reshape(n_rows, -1)
+        )
         # The error averages the outputs, as pit_calibration_error does; the curve pools
         # them.
         error = float(np.abs(per_output - levels[:, None]).mean())
-        observed = pit_shares_below(values.reshape(-1, 1), levels)[:, 0]
+        observed = pit_shares_below(
+            upper.reshape(-1, 1), levels, lower=lower.reshape(-1, 1)
+        )[:, 0]
         display = cls(values, levels, observed, error, estimator_name=name)
         return display.plot(kind=kind, ax=ax)
 

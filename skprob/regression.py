@@ -1,5 +1,5 @@
-"""Regressors: Normal predictive distributions (homoscedastic, heteroscedastic) and
-mixtures of Normals."""
+"""Regressors: Normal predictive distributions (homoscedastic, heteroscedastic), any
+family by name, and mixtures of Normals."""
 
 from functools import partial
 from numbers import Integral, Real
@@ -10,8 +10,18 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
-from .distributions import MixtureDistribution
-from .families import Gamma, Laplace, LogNormal, Normal, NormalMixture, StudentT
+from .distributions import mixture_distribution
+from .families import (
+    ConstantDispersion,
+    Gamma,
+    Laplace,
+    LogNormal,
+    NegativeBinomial,
+    Normal,
+    NormalMixture,
+    Poisson,
+    StudentT,
+)
 from .links import POSITIVE_LINKS
 
 __all__ = [
@@ -20,6 +30,13 @@ __all__ = [
     "HeteroscedasticRegressor",
     "MixtureDensityRegressor",
 ]
+
+
+#: The condition each restricted support puts on y, in words and as a test.
+SUPPORT_CONDITIONS = {
+    "positive": ("y > 0", lambda y: y > 0),
+    "count": ("y >= 0", lambda y: y >= 0),
+}
 
 
 class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
@@ -46,13 +63,14 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
         self._y_ndim = y.ndim
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
-        if self._target_support() == "positive":
-            if not np.all(y > 0):
-                row = np.argwhere(~(y > 0))[0, 0]
-                raise ValueError(
-                    f"distribution={self.distribution!r} needs targets y > 0; row {row} "
-                    f"has y = {y[row, 0]}."
-                )
+        support = self._target_support()
+        if support in SUPPORT_CONDITIONS:
+            self._check_support(y, support)
+        if support == "count":
+            # Trained as they are: a count's variance is tied to its units.
+            self.target_loc_, self.target_scale_ = np.zeros(y.shape[1]), np.ones(y.shape[1])
+            return y
+        if support == "positive":
             # Divided by their weighted mean (the targets stay positive) and mapped back
             # in predict_dist.
             self.target_loc_ = np.zeros(y.shape[1])
@@ -66,6 +84,16 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
         scale = np.where(scale > tiny, scale, 1.0)
         self.target_loc_, self.target_scale_ = loc, scale
         return (y - loc) / scale
+
+    def _check_support(self, y, support):
+        condition, inside = SUPPORT_CONDITIONS[support]
+        outside = ~inside(y)
+        if outside.any():
+            row = np.argwhere(outside)[0, 0]
+            raise ValueError(
+                f"distribution={self.distribution!r} needs targets {condition}; row {row} "
+                f"has y = {y[row, 0]}."
+            )
 
     def _log_target_scale(self):
         return float(np.log(self.target_scale_).sum())
@@ -136,8 +164,9 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
 
         Returns
         -------
-        dist : scipy.stats frozen distribution (``norm``, ``laplace``, ``t``) or \
-:class:`~skprob.distributions.MixtureDistribution`
+        dist : scipy.stats frozen distribution (``norm``, ``laplace``, ``t``, \
+``poisson``, ...) or :class:`~skprob.distributions.MixtureDistribution` \
+(:class:`~skprob.distributions.DiscreteMixtureDistribution` for counts)
             Shape (n_samples,) or (n_samples, n_outputs) like y: ``mean()``, ``std()``,
             ``logpdf(y)``, ``cdf``, ``ppf``, ``interval(confidence)``, ``rvs``, ...
         """
@@ -146,7 +175,7 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
             return self.family_.scipy_distribution(
                 {name: value[..., 0] for name, value in params.items()}
             )
-        return MixtureDistribution(self.family_.scipy_distribution(params))
+        return mixture_distribution(self.family_.scipy_distribution(params))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -309,6 +338,8 @@ DISTRIBUTIONS = {
     "student_t": StudentT,
     "lognormal": LogNormal,
     "gamma": Gamma,
+    "poisson": Poisson,
+    "negative_binomial": NegativeBinomial,
 }
 
 
@@ -316,8 +347,8 @@ DISTRIBUTIONS = {
 class DistributionRegressor(_NormalRegressor):
     """Regression with the predictive distribution chosen by name.
 
-    One estimator for every real-valued family: the network predicts each of the
-    family's parameters per row through its link, training minimises the family's NLL,
+    One estimator for every family: the network predicts each of the family's
+    parameters per row through its link, training minimises the family's NLL,
     and ``predict_dist`` returns the family's distribution (for an ensemble, the
     equal-weight mixture of the members'). Because every family's NLL is a likelihood of
     the same targets, ``distribution`` is a hyper-parameter like any other:
@@ -335,18 +366,34 @@ class DistributionRegressor(_NormalRegressor):
     - ``"gamma"`` (y > 0): mean ``exp(f(x))`` and shape ``k(x)``; the standard deviation
       is proportional to the mean. The positive families take one output (as sklearn's
       ``GammaRegressor``) and train on y divided by its weighted mean.
+    - ``"poisson"`` (y >= 0): rate ``exp(f(x))``; counts whose variance equals their
+      mean, the GLM of sklearn's ``PoissonRegressor``.
+    - ``"negative_binomial"`` (y >= 0): mean ``exp(f1(x))`` and size ``r(x)``, variance
+      ``m + m^2 / r``; counts more spread than a Poisson's. The count families take one
+      output and train on y as it is. Like ``PoissonRegressor`` they accept non-negative
+      real targets (the NLL's ``log y!`` is ``lgamma(y + 1)``); their distributions,
+      and so ``negative_log_likelihood``, are over the integers.
 
     ``predict`` returns the predictive mean (for the symmetric families also the median
     and the mode) and ``return_std`` its standard deviation. Every prediction is in the
     units of y. Targets outside a family's support raise a ``ValueError`` that names the
-    row.
+    row. The log-likelihoods of a density (real and positive families) and of a
+    probability mass (count families) are not comparable: choose between a count family
+    and a continuous one by CRPS (``crps_scorer``), which compares any two distributions.
 
     Parameters
     ----------
     {common_parameters}
-    distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma"}}, \
-default="normal"
+    distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", \
+"poisson", "negative_binomial"}}, default="normal"
         The family of ``p(y | x)``.
+    dispersion : {{"per_row", "constant"}}, default="per_row"
+        ``"per_row"``: the network predicts every parameter of every row.
+        ``"constant"``: it predicts the location (mean, median, log-median) per row,
+        and the family's other parameters (scale, shape, degrees of freedom, size) are
+        learned once for all rows, as in a GLM: ``"normal"`` is then
+        :class:`GaussianRegressor`'s model, ``"gamma"`` with a linear network that of
+        ``GammaRegressor``. ``"poisson"`` has no other parameter.
 
     Attributes
     ----------
@@ -377,6 +424,7 @@ default="normal"
     _parameter_constraints = {
         **_NormalRegressor._parameter_constraints,
         "distribution": [StrOptions(set(DISTRIBUTIONS))],
+        "dispersion": [StrOptions({"per_row", "constant"})],
     }
 
     def __init__(
@@ -401,6 +449,7 @@ default="normal"
         n_threads=None,
         verbose=0,
         distribution="normal",
+        dispersion="per_row",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -423,25 +472,30 @@ default="normal"
             verbose=verbose,
         )
         self.distribution = distribution
+        self.dispersion = dispersion
 
     def _make_family(self):
-        return DISTRIBUTIONS[self.distribution](self.n_outputs_)
+        family = DISTRIBUTIONS[self.distribution](self.n_outputs_)
+        if self.dispersion == "constant":
+            return ConstantDispersion(family)
+        return family
 
     def _target_support(self):
         return DISTRIBUTIONS[self.distribution](1).support
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        positive = self._target_support() == "positive"
-        tags.target_tags.positive_only = positive
-        tags.target_tags.multi_output = not positive
+        restricted = self._target_support() in SUPPORT_CONDITIONS
+        tags.target_tags.positive_only = restricted
+        tags.target_tags.multi_output = not restricted
         return tags
 
     def _target_validation(self):
-        # One output for the positive families, as for sklearn's GammaRegressor
-        # (sklearn's multi-output checks draw targets of both signs).
-        positive = self._target_support() == "positive"
-        return {"multi_output": not positive, "y_numeric": True}
+        # One output for the positive and count families, as for sklearn's
+        # GammaRegressor and PoissonRegressor (sklearn's multi-output checks draw targets
+        # of both signs).
+        restricted = self._target_support() in SUPPORT_CONDITIONS
+        return {"multi_output": not restricted, "y_numeric": True}
 
 
 @fill_doc

@@ -18,7 +18,8 @@ EXPECTED_OUTPUT = {
     "plot_fitting_optimizers": ["SGD + Nesterov", "Adam"],
     "plot_estimating_the_variance": ["HeteroscedasticRegressor", "noisy half"],
     "plot_mixture_density": ["HeteroscedasticRegressor", "MixtureDensityRegressor"],
-    "plot_choosing_the_distribution": ["selected by", "lognormal", "P(y < 0)"],
+    "plot_choosing_the_distribution": ["selected by", "lognormal", "GammaRegressor"],
+    "plot_count_regression": ["selected by: negative_binomial", "PoissonRegressor"],
     "plot_least_squares_is_gaussian_nll": ["Gaussian NLL slope", "learned sigma"],
     "quickstart": [
         "GaussianRegressor",

@@ -12,7 +12,7 @@ from skprob.metrics import (
     negative_log_likelihood,
     pit,
 )
-from skprob.metrics._regression import _crps_from_quantiles
+from skprob.metrics._crps import crps_from_quantiles
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def crps_normal(y, loc, scale):
 def test_closed_form_crps_equals_the_quantile_integral(mixture):
     dist, *_ = mixture
     y = np.array([0.3, 1.2, -7.0])
-    np.testing.assert_allclose(dist.crps(y), _crps_from_quantiles(y, dist), rtol=2e-3)
+    np.testing.assert_allclose(dist.crps(y), crps_from_quantiles(y, dist), rtol=2e-3)
     # The metric takes the closed form.
     np.testing.assert_allclose(crps(y, dist, multioutput="raw_values"), dist.crps(y).mean())
 

@@ -1,25 +1,30 @@
 """Distribution families: one small class each, registered by name."""
 
-from ._base import DistributionFamily
+from ._base import ConstantDispersion, DistributionFamily
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .gamma import Gamma
 from .laplace import Laplace
 from .lognormal import LogNormal
+from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .normal_mixture import NormalMixture
+from .poisson import Poisson
 from .student_t import StudentT
 
 __all__ = [
     "FAMILIES",
     "Bernoulli",
     "Categorical",
+    "ConstantDispersion",
     "DistributionFamily",
     "Gamma",
     "Laplace",
     "LogNormal",
+    "NegativeBinomial",
     "Normal",
     "NormalMixture",
+    "Poisson",
     "StudentT",
 ]
 
@@ -31,6 +36,8 @@ FAMILIES = {
     "student_t": StudentT,
     "lognormal": LogNormal,
     "gamma": Gamma,
+    "poisson": Poisson,
+    "negative_binomial": NegativeBinomial,
     "bernoulli": Bernoulli,
     "categorical": Categorical,
 }

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 
 import torch
 
-__all__ = ["DistributionFamily"]
+__all__ = ["ConstantDispersion", "DistributionFamily"]
 
 
 class DistributionFamily(ABC):
@@ -40,7 +40,9 @@ class DistributionFamily(ABC):
     #: Parameters on the log scale of y (a log-normal's mu): they shift by ``log b``.
     log_location_params = ()
     #: Where y lives: ``"real"`` targets are standardised for training; ``"positive"``
-    #: ones (y > 0) are divided by their weighted mean, which keeps them positive.
+    #: ones (y > 0) are divided by their weighted mean, which keeps them positive;
+    #: ``"count"`` ones (y >= 0) train as they are, since a count's variance is tied to
+    #: its units.
     support = "real"
 
     @property
@@ -120,3 +122,45 @@ class DistributionFamily(ABC):
         with torch.no_grad():
             params = self.params(torch.as_tensor(raw))
         return {name: value.cpu().numpy() for name, value in params.items()}
+
+
+class ConstantDispersion:
+    """A family whose parameters beyond the location are learned once for all rows.
+
+    Every family lays its raw outputs out location first (one mean, loc or mu per
+    target), then the rest: scales, shapes, degrees of freedom, sizes. Wrapped in this,
+    the network predicts only the first block and the rest become shared outputs, one
+    learned value each for all rows: the dispersion of a GLM. The Normal so wrapped is
+    the homoscedastic Normal; the Gamma and negative binomial the GLMs of count and
+    positive-target regression. Everything else is the wrapped family's.
+
+    Parameters
+    ----------
+    family : DistributionFamily
+
+    Examples
+    --------
+    >>> from skprob.families import Gamma
+    >>> family = ConstantDispersion(Gamma(n_targets=1))
+    >>> family.n_network_outputs, family.n_shared_outputs
+    (1, 1)
+    """
+
+    def __init__(self, family):
+        self.family = family
+
+    @property
+    def n_network_outputs(self):
+        return self.family.n_targets
+
+    @property
+    def n_shared_outputs(self):
+        family = self.family
+        return family.n_network_outputs + family.n_shared_outputs - family.n_targets
+
+    def __getattr__(self, name):
+        # Only reached for names this class lacks; "family" itself is missing while an
+        # unpickled or copied instance is being rebuilt.
+        if name == "family":
+            raise AttributeError(name)
+        return getattr(self.family, name)

@@ -6,7 +6,9 @@ Each function takes ``(y_true, dist, sample_weight=None)``: ``dist`` is what
 """
 
 import numpy as np
-from scipy import stats
+from sklearn.utils import check_random_state
+
+from ._crps import crps_per_element, is_integer_valued
 
 __all__ = [
     "crps",
@@ -16,9 +18,6 @@ __all__ = [
     "pit",
     "pit_calibration_error",
 ]
-
-#: Quantile levels of the general CRPS path: midpoints of an even grid on (0, 1).
-CRPS_QUANTILE_LEVELS = 1000
 
 
 def _columns(values, n_rows):
@@ -75,6 +74,12 @@ def negative_log_likelihood(y_true, dist, *, sample_weight=None, multioutput="su
     Lower is better. With several outputs the default sums their NLLs, which is the NLL of
     the joint distribution of independent outputs: what the estimators minimise.
 
+    For a distribution on the integers (``logpmf``: the count families) the score is
+    ``-log P(Y = y)``, for any other ``-log p(y)``, a density. The two are not
+    comparable: a density's value depends on y's units, a probability does not. Compare
+    a count model with a continuous one by :func:`crps` instead; a count distribution
+    meeting a non-integer target raises a ``ValueError``.
+
     Parameters
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -93,41 +98,40 @@ def negative_log_likelihood(y_true, dist, *, sample_weight=None, multioutput="su
     0.9189
     """
     y_true = _check_y(y_true, dist.mean())
+    if is_integer_valued(dist):
+        _check_integer_targets(y_true)
     return _average(-_log_density(dist, y_true), sample_weight, multioutput)
 
 
-def _is_scipy_normal(dist):
-    return getattr(getattr(dist, "dist", None), "name", None) == "norm"
-
-
-def _crps_normal(y, dist):
-    loc, scale = dist.mean(), dist.std()
-    z = (y - loc) / scale
-    return scale * (
-        z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z) - 1 / np.sqrt(np.pi)
-    )
-
-
-def _crps_from_quantiles(y, dist, n_levels=CRPS_QUANTILE_LEVELS):
-    # CRPS = 2 * integral over tau in (0, 1) of the pinball loss of the tau-quantile,
-    # by the midpoint rule; it needs only ppf, so it serves any distribution.
-    total = np.zeros_like(y, dtype=float)
-    for tau in (np.arange(n_levels) + 0.5) / n_levels:
-        q = dist.ppf(np.full_like(y, tau, dtype=float))
-        total += ((y < q) - tau) * (q - y)
-    return 2 * total / n_levels
+def _check_integer_targets(y_true):
+    # A distribution on the integers gives a non-integer y probability 0: an infinite
+    # NLL that says nothing about the model. Refuse, and say what compares instead.
+    fractional = y_true != np.floor(y_true)
+    if fractional.any():
+        index = tuple(int(i) for i in np.argwhere(fractional)[0])
+        raise ValueError(
+            f"y_true{list(index)} = {y_true[index]} is not an integer, but the "
+            "distribution is over the integers (a count family): its probability "
+            "there is 0. Score non-integer targets with a continuous distribution, or "
+            "compare count and continuous models by CRPS."
+        )
 
 
 def crps(y_true, dist, *, sample_weight=None, multioutput="uniform_average"):
     """Mean continuous ranked probability score, in the units of y.
 
     ``CRPS(F, y) = integral (F(z) - 1{z >= y})^2 dz``; lower is better. A point forecast
-    scores its absolute error, so CRPS compares with MAE. Closed form for scipy's Normal;
-    a distribution with a ``crps(y)`` method of its own (a
-    :class:`~skprob.distributions.MixtureDistribution`) uses it; any other with a ``ppf``
-    goes through the quantile form
-    ``2 * integral_0^1 pinball_tau(y, F^-1(tau)) dtau`` on
-    :data:`CRPS_QUANTILE_LEVELS` levels.
+    scores its absolute error, so CRPS compares with MAE, and it compares any two
+    distributions of the same targets, a density with a count distribution included
+    (their log-likelihoods are not comparable).
+
+    Closed forms for scipy's Normal, Laplace, t, log-normal, gamma, Poisson and negative
+    binomial, and for a Normal :class:`~skprob.distributions.MixtureDistribution` (its
+    own ``crps`` method, which integrates a mixture of other families numerically, to
+    about 1e-4). Any other distribution on the integers (an ensemble's
+    :class:`~skprob.distributions.DiscreteMixtureDistribution`) is summed exactly over
+    the integers; any other with a ``ppf`` goes through the quantile form
+    ``2 * integral_0^1 pinball_tau(y, F^-1(tau)) dtau`` on 1000 levels.
 
     Parameters
     ----------
@@ -147,13 +151,7 @@ def crps(y_true, dist, *, sample_weight=None, multioutput="uniform_average"):
     0.2337
     """
     y_true = _check_y(y_true, dist.mean())
-    if _is_scipy_normal(dist):
-        scores = _crps_normal(y_true, dist)
-    elif hasattr(dist, "crps"):  # a distribution's own closed form (a Normal mixture)
-        scores = dist.crps(y_true)
-    else:
-        scores = _crps_from_quantiles(y_true, dist)
-    return _average(scores, sample_weight, multioutput)
+    return _average(crps_per_element(y_true, dist), sample_weight, multioutput)
 
 
 def _check_confidence(confidence):
@@ -213,10 +211,20 @@ def interval_width(
     return _average(np.asarray(high) - np.asarray(low), sample_weight, multioutput)
 
 
-def pit(y_true, dist):
+def pit(y_true, dist, *, random_state=None):
     """Probability integral transform ``F(y)`` of each target.
 
-    For a calibrated continuous forecast the values are uniform on [0, 1].
+    For a calibrated continuous forecast the values are uniform on [0, 1]. For a
+    distribution on the integers ``F(y)`` jumps at y, so the randomised PIT is returned
+    instead (Czado, Gneiting and Held, 2009): ``F(y - 1) + V (F(y) - F(y - 1))`` with
+    ``V`` uniform, again uniform for a calibrated forecast.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    dist : predictive distribution of the same shape
+    random_state : int, RandomState instance or None, default=None
+        Draws ``V`` for a distribution on the integers; unused otherwise.
 
     Returns
     -------
@@ -227,9 +235,24 @@ def pit(y_true, dist):
     >>> from scipy import stats
     >>> pit([0.0, 1.0], stats.norm([0.0, 0.0], [1.0, 1.0])).round(3)
     array([0.5  , 0.841])
+    >>> pit([0.0], stats.poisson([1.0]), random_state=0).round(3)  # within [0, e^-1]
+    array([0.202])
     """
+    lower, upper = _pit_bounds(y_true, dist)
+    if lower is upper:
+        return upper
+    draws = check_random_state(random_state).uniform(size=upper.shape)
+    return lower + draws * (upper - lower)
+
+
+def _pit_bounds(y_true, dist):
+    """``P(Y < y)`` and ``P(Y <= y)``: one array (the same object) if ``dist`` is
+    continuous, the ends of the jump at y for a distribution on the integers."""
     y_true = _check_y(y_true, dist.mean())
-    return np.asarray(dist.cdf(y_true), dtype=float)
+    upper = np.asarray(dist.cdf(y_true), dtype=float)
+    if not is_integer_valued(dist):
+        return upper, upper
+    return np.asarray(dist.cdf(np.ceil(y_true) - 1), dtype=float), upper
 
 
 def pit_calibration_error(
@@ -239,7 +262,10 @@ def pit_calibration_error(
 
     At levels ``p = 1/(n_levels+1), ..., n_levels/(n_levels+1)`` it compares the weighted
     share of targets with ``F(y) <= p`` with ``p`` (the calibration error of Kuleshov et
-    al., 2018, with absolute rather than squared gaps). 0 is perfect calibration.
+    al., 2018, with absolute rather than squared gaps). 0 is perfect calibration. For a
+    distribution on the integers the share is that of the randomised PIT (see
+    :func:`pit`) in expectation over its draws, which needs no random numbers: a
+    target's jump from ``F(y - 1)`` to ``F(y)`` counts by the part of it below ``p``.
 
     Examples
     --------
@@ -249,9 +275,10 @@ def pit_calibration_error(
     >>> bool(pit_calibration_error(y, stats.norm(np.zeros_like(y), 1.0)) < 0.01)
     True
     """
-    values = _columns(pit(y_true, dist), len(np.asarray(y_true)))
+    n_rows = len(np.asarray(y_true))
+    lower, upper = (_columns(bound, n_rows) for bound in _pit_bounds(y_true, dist))
     levels = pit_levels(n_levels)
-    observed = pit_shares_below(values, levels, sample_weight)
+    observed = pit_shares_below(upper, levels, sample_weight, lower=lower)
     per_output = np.abs(observed - levels[:, None]).mean(axis=0)
     return _average(per_output[None, :], None, multioutput)
 
@@ -261,11 +288,20 @@ def pit_levels(n_levels):
     return np.arange(1, n_levels + 1) / (n_levels + 1)
 
 
-def pit_shares_below(pit_values, levels, sample_weight=None):
+def pit_shares_below(pit_values, levels, sample_weight=None, *, lower=None):
     """Weighted share of PIT values at or below each level, per output.
 
-    ``pit_values`` has shape (n, D); the result has shape (n_levels, D).
+    ``pit_values`` has shape (n, D); the result has shape (n_levels, D). With ``lower``
+    (``F(y - 1)`` of a count distribution, ``pit_values`` being ``F(y)``) a target
+    counts by the part of its jump from ``lower`` to ``pit_values`` below the level: the
+    expected share of the randomised PIT.
     """
     weights = _weights(sample_weight, len(pit_values))
-    below = pit_values[None, :, :] <= levels[:, None, None]
+    levels = levels[:, None, None]
+    below = (pit_values[None, :, :] <= levels).astype(float)
+    if lower is not None:
+        jump = pit_values - lower
+        with np.errstate(invalid="ignore", divide="ignore"):
+            part = np.clip((levels - lower[None]) / jump[None], 0.0, 1.0)
+        below = np.where(jump[None] > 0, part, below)
     return np.einsum("lnd,n->ld", below, weights) / weights.sum()
