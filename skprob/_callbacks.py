@@ -87,8 +87,9 @@ class MemberEarlyStopping(Callback):
             self.best_state_[name][mask] = p.detach()[mask]
 
     def on_train_end(self, net, **kwargs):
-        if not self.load_best or self.best_state_ is None:
-            return
-        with torch.no_grad():
-            for name, p in net.module_.named_parameters():
-                p.copy_(self.best_state_[name])
+        if self.load_best and self.best_state_ is not None:
+            with torch.no_grad():
+                for name, p in net.module_.named_parameters():
+                    p.copy_(self.best_state_[name])
+        # The copy has served: a fitted model carries one set of weights.
+        self.best_state_ = None

@@ -12,6 +12,8 @@ pickling are unchanged): only their storage moves. The training step writes each
 gradient into its view (``DistributionMLP.backward``), so nothing zeroes or replaces them.
 """
 
+from contextlib import contextmanager
+
 import torch
 
 __all__ = ["FlatAdam", "FlatParameters"]
@@ -34,6 +36,7 @@ class FlatParameters:
 
     def __init__(self, params):
         params = list(params)
+        self.params = params
         first = params[0]
         n_values = sum(p.numel() for p in params)
         self.flat = torch.empty(n_values, dtype=first.dtype, device=first.device)
@@ -45,6 +48,24 @@ class FlatParameters:
             p.data = self.flat[offset:end].view_as(p)
             p.grad = self.flat.grad[offset:end].view_as(p)
             offset = end
+
+    @contextmanager
+    def standalone(self):
+        """Each parameter on a storage of its own (a copy, no gradient) while inside.
+
+        Pickling a view pickles its whole storage: seven views of one buffer would be
+        seven copies of the network in a model file, and would no longer share it when
+        loaded. Inside this context the parameters pickle as themselves.
+        """
+        views = [(p, p.data, p.grad) for p in self.params]
+        for p, data, _ in views:
+            p.data = data.clone()
+            p.grad = None
+        try:
+            yield
+        finally:
+            for p, data, grad in views:
+                p.data, p.grad = data, grad
 
 
 class FlatAdam(torch.optim.Adam):

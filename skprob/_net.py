@@ -107,13 +107,40 @@ class DistributionNet(NeuralNet):
         # kernel. The weight matrices come first, so that weight decay (added to their
         # gradient by train_step, as Adam's and SGD's own L2 option would) is one
         # operator on a slice.
+        self.initialize_flat_params()
+        self.optimizer_ = self.optimizer([self.flat_params_.flat], fused=True, **kwargs)
+        return self
+
+    def initialize_flat_params(self):
         decayed = self.module_.weight_matrices()
         ids = {id(w) for w in decayed}
         others = [p for p in self.module_.parameters() if id(p) not in ids and p.numel()]
         self.flat_params_ = FlatParameters(decayed + others)
         self.n_decayed_ = sum(w.numel() for w in decayed)
-        self.optimizer_ = self.optimizer([self.flat_params_.flat], fused=True, **kwargs)
-        return self
+
+    def __getstate__(self):
+        flat = self.__dict__.get("flat_params_")
+        if flat is None:
+            return super().__getstate__()
+        with flat.standalone():
+            state = super().__getstate__()
+        # Rebuilt on loading: the flat buffer from the module's parameters, and `module`
+        # (the instance module_ was made from, the same object) from module_.
+        state["flat_params_"] = "rebuild"
+        state["module"] = None
+        return state
+
+    def __setstate__(self, state):
+        rebuild = state.get("flat_params_") == "rebuild"
+        super().__setstate__(state)
+        if rebuild:
+            self.module = self.module_
+            old = self.optimizer_.param_groups[0]["params"][0]
+            self.initialize_flat_params()
+            new = self.flat_params_.flat
+            self.optimizer_.param_groups[0]["params"] = [new]
+            if old in self.optimizer_.state:
+                self.optimizer_.state[new] = self.optimizer_.state.pop(old)
 
     def _closed_form_step(self):
         # L-BFGS evaluates a closure several times a step and takes no weight decay:

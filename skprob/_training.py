@@ -239,6 +239,9 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     )
     with torch_threads(n_threads):
         net.fit(train.to(device), None)
+    # The validation rows leave the fitted model: a shared model file must not carry
+    # training data (they were also most of its size).
+    net.train_split = None
     return net, valid is not None, schedule
 
 

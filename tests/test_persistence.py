@@ -1,0 +1,80 @@
+"""A fitted model holds its weights and what prediction needs: no training data."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+from skprob import BernoulliClassifier, DistributionRegressor, HeteroscedasticRegressor
+from skprob._data import ArrayData
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _fitted(n_rows=20000, n_features=20):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(n_rows, n_features)).astype(np.float32)
+    y = X[:, 0] + rng.normal(size=n_rows)
+    model = HeteroscedasticRegressor(max_epochs=2, random_state=0).fit(X, y)
+    return model, X, y
+
+
+def _n_weight_bytes(model):
+    return sum(p.numel() * p.element_size() for p in model.net_.module_.parameters())
+
+
+def test_model_file_holds_no_training_row_and_little_beyond_the_weights():
+    model, X, y = _fitted()
+    data = pickle.dumps(model)
+    # The weights, Adam's two moments (kept for further training, as MLPRegressor
+    # keeps its optimizer) and the optimizer's own reference: about 4x the weights.
+    # The validation rows alone were 14x before they were dropped.
+    assert len(data) < 5 * _n_weight_bytes(model) + 50_000
+    for row in range(0, len(X), 997):  # every validation row would be among these
+        assert X[row].tobytes() not in data
+        assert X[row].astype(np.float64).tobytes() not in data
+    assert y[:4].tobytes() not in data
+
+
+def test_loaded_model_predicts_the_same_and_keeps_one_buffer_of_weights():
+    model, X, _ = _fitted(n_rows=2000)
+    loaded = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(loaded.predict(X[:50]), model.predict(X[:50]))
+    net = loaded.net_
+    flat = net.flat_params_.flat
+    start, end = flat.data_ptr(), flat.data_ptr() + flat.numel() * flat.element_size()
+    # The module's parameters are views into the optimizer's one flat tensor again.
+    assert all(start <= p.data_ptr() < end for p in net.module_.parameters() if p.numel())
+    assert net.optimizer_.param_groups[0]["params"][0] is flat
+    assert flat in net.optimizer_.state
+    assert net.module is net.module_
+
+
+def test_loaded_model_trains_on_through_its_shared_buffer():
+    model, X, y = _fitted(n_rows=2000)
+    loaded = pickle.loads(pickle.dumps(model))
+    before = loaded.predict(X[:20])
+    # One training step of the loaded net: the optimizer updates the flat buffer, and
+    # the module, whose parameters are views into it, predicts differently.
+    targets = loaded._encode_targets(y[:200], np.ones(200))
+    data = ArrayData(X[:200], targets, dtype=loaded._torch_dtype)
+    loaded.net_.train_step(data.batch(slice(None)))
+    assert not np.array_equal(loaded.predict(X[:20]), before)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        DistributionRegressor(distribution="poisson", n_estimators=2, max_epochs=2),
+        BernoulliClassifier(n_estimators=2, max_epochs=2, optimizer="lbfgs"),
+    ],
+    ids=["poisson", "lbfgs"],
+)
+def test_every_kind_of_model_round_trips_through_pickle_and_deepcopy(model):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 3))
+    y = rng.poisson(2.0, size=300) if "poisson" in repr(model) else (X[:, 0] > 0)
+    model.fit(X, y)
+    for other in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        np.testing.assert_array_equal(other.predict(X[:30]), model.predict(X[:30]))
