@@ -201,7 +201,7 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     rng = check_random_state(estimator.random_state)
     init_seed, shuffle_seed, split_seed = rng.randint(np.iinfo(np.int32).max, size=3)
 
-    train, valid = data, None
+    train, valid, valid_rows = data, None, None
     start_rows = slice(None)
     if uses_validation(estimator.early_stopping, len(y_model)):
         train_rows, valid_rows = member_splits(
@@ -226,9 +226,8 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
             n_shared_outputs=family.n_shared_outputs,
             n_members=n_members,
         ).to(dtype)
-    module.set_initial_raw(
-        family.initial_raw(y_model[start_rows], sample_weight[start_rows])
-    )
+    initial_raw = family.initial_raw(y_model[start_rows], sample_weight[start_rows])
+    module.set_initial_raw(initial_raw)
 
     schedule = TrainingSchedule.for_estimator(
         estimator, len(train), valid is not None, float(sample_weight[start_rows].sum())
@@ -240,8 +239,9 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     with torch_threads(n_threads):
         net.fit(train.to(device), None)
     # The validation rows leave the fitted model: a shared model file must not carry
-    # training data (they were also most of its size).
+    # training data (they were also most of its size). Their row numbers stay.
     net.train_split = None
+    net.validation_rows_ = valid_rows
     return net, valid is not None, schedule
 
 

@@ -78,8 +78,21 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
             return y / self.target_scale_
         # Outputs on different scales are standardised (weighted, like every statistic
         # taken from the data) and the distribution is mapped back in predict_dist.
-        loc = np.average(y, axis=0, weights=sample_weight)
-        scale = np.sqrt(np.average((y - loc) ** 2, axis=0, weights=sample_weight))
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            loc = np.average(y, axis=0, weights=sample_weight)
+            deviation = y - loc
+        if not np.isfinite(deviation).all():
+            raise ValueError(
+                "The targets are too large for float64 arithmetic (their mean or their "
+                f"deviations from it overflow; the largest |y| is {np.abs(y).max():.3g}). "
+                "Divide y by a constant before fitting."
+            )
+        # The standard deviation with the deviations divided by their largest first:
+        # their squares cannot overflow (|y| ~ 1e155 would).
+        largest = np.max(np.abs(deviation), axis=0)
+        largest = np.where(largest > 0, largest, 1.0)
+        spread = np.average((deviation / largest) ** 2, axis=0, weights=sample_weight)
+        scale = largest * np.sqrt(spread)
         tiny = np.finfo(np.float64).eps * np.maximum(np.abs(loc), 1.0)
         scale = np.where(scale > tiny, scale, 1.0)
         self.target_loc_, self.target_scale_ = loc, scale
@@ -101,14 +114,18 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
     def _make_family(self):
         return Normal(self.n_outputs_, heteroscedastic=self._heteroscedastic)
 
-    def _members_in_y_units(self, X):
+    def _members_in_y_units(self, X, in_y_units=True):
         """Each member's parameters in y's units (numpy), members on the last axis.
 
         Shapes ``(n_samples, n_estimators)``, or ``(n_samples, n_outputs, n_estimators)``.
+        With ``in_y_units=False``, in the units the targets were trained in.
         """
         out = {}
         for name, value in self._member_params(X).items():
-            value = np.moveaxis(self._in_y_units(name, value.numpy()), 0, -1)
+            value = value.numpy()
+            if in_y_units:
+                value = self._in_y_units(name, value)
+            value = np.moveaxis(value, 0, -1)
             out[name] = value[:, 0] if self._y_ndim == 1 else value
         return out
 
@@ -124,13 +141,19 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
         return value
 
     def _mean_and_std(self, X):
-        params = self._members_in_y_units(X)
+        # Moments in the training units, then mapped to y's (every support's map is
+        # affine, y = loc + scale z): the variance of y itself could overflow.
+        params = self._members_in_y_units(X, in_y_units=False)
         mean, variance = self.family_.moments(params)
         ensemble_mean = mean.mean(axis=-1)
         # The equal-weight mixture's variance: the members' mean variance plus the
         # spread of their means (the ensemble's model uncertainty).
         spread = (mean - ensemble_mean[..., None]) ** 2
-        return ensemble_mean, np.sqrt((variance + spread).mean(axis=-1))
+        std = np.sqrt((variance + spread).mean(axis=-1))
+        loc, scale = self.target_loc_, self.target_scale_
+        if self._y_ndim == 1:
+            loc, scale = loc[0], scale[0]
+        return ensemble_mean * scale + loc, std * scale
 
     def predict(self, X, return_std=False):
         """Predict the mean of y (for one network also the mode and median of its Normal).

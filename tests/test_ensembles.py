@@ -11,6 +11,7 @@ from skprob import (
     GaussianRegressor,
     HeteroscedasticRegressor,
 )
+from skprob._data import ArrayData
 from skprob._net import DistributionNet, FamilyNLL
 from skprob._network import DistributionMLP
 from skprob.distributions import MixtureDistribution
@@ -116,8 +117,15 @@ def test_each_member_keeps_its_own_best_validation_epoch():
     curves = np.asarray(clf.net_.history[:, "valid_member_losses"])
     best_epochs = curves.argmin(axis=0)
     assert len(set(best_epochs.tolist())) > 1, "members should peak at different epochs"
-    valid = clf.net_.train_split.keywords["valid_ds"]
-    X_valid, targets = valid.batch(slice(None))
+    # The fitted model keeps the validation rows' numbers, not the rows.
+    targets = clf._encode_targets(y, np.ones(len(y)))
+    data = ArrayData(
+        X,
+        targets,
+        dtype=clf._torch_dtype,
+        target_dtype=clf.family_.target_dtype(clf._torch_dtype),
+    )
+    X_valid, targets = data.subset(clf.net_.validation_rows_).batch(slice(None))
     with torch.no_grad():
         final = clf.net_.member_losses(clf.net_.module_(X_valid), targets, X_valid)
     np.testing.assert_allclose(final.numpy(), curves.min(axis=0), rtol=1e-6)
@@ -127,8 +135,7 @@ def test_each_member_keeps_its_own_best_validation_epoch():
 def test_members_hold_out_different_validation_rows():
     X, y = make_classification(n_samples=400, n_features=6, random_state=0)
     clf = CategoricalClassifier(**{**SMALL, "n_estimators": 3}).fit(X, y)
-    valid = clf.net_.train_split.keywords["valid_ds"]
-    rows = valid.rows.numpy()
+    rows = clf.net_.validation_rows_
     assert rows.shape == (3, 40)
     assert len({tuple(np.sort(r)) for r in rows}) == 3
 

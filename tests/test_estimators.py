@@ -96,6 +96,22 @@ def test_divergence_is_an_error_that_names_the_learning_rate(Estimator, data):
         estimator.fit(X * 1e200, y)
 
 
+def test_huge_targets_train_as_their_standardised_selves(diabetes):
+    X, y = diabetes
+    params = dict(n_estimators=1, max_epochs=5, random_state=0)
+    small = GaussianRegressor(**params).fit(X, y)
+    # (y - mean)^2 overflows float64 here: the standard deviation is taken without it.
+    huge = GaussianRegressor(**params).fit(X, y * 1e155)
+    np.testing.assert_allclose(huge.predict(X) / 1e155, small.predict(X), rtol=1e-12)
+
+
+def test_targets_too_large_for_float64_are_refused_with_the_reason():
+    X = np.random.RandomState(0).normal(size=(20, 2))
+    y = np.full(20, 1.7e308)  # their sum overflows
+    with pytest.raises(ValueError, match="too large for float64"):
+        GaussianRegressor().fit(X, y)
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_non_finite_predictions_are_an_error_not_nan(Estimator, data):
     X, y = data
