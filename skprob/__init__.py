@@ -7,7 +7,7 @@ log-likelihood, and return the distribution (``predict_dist``) or its mode (``pr
 
 from ._meta import predict_dist
 from .classification import BernoulliClassifier, CategoricalClassifier
-from .exceptions import TrainingDivergedError
+from .exceptions import FeatureScaleWarning, TrainingDivergedError
 from .regression import (
     DistributionRegressor,
     GaussianRegressor,
@@ -21,6 +21,7 @@ __all__ = [
     "BernoulliClassifier",
     "CategoricalClassifier",
     "DistributionRegressor",
+    "FeatureScaleWarning",
     "GaussianRegressor",
     "HeteroscedasticRegressor",
     "MixtureDensityRegressor",

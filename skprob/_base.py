@@ -16,12 +16,17 @@ from sklearn.utils.validation import (
 )
 
 from ._data import ArrayData
+from ._feature_scale import warn_if_features_unscaled
 from ._network import ACTIVATIONS
+from ._persistence import network_state, restore_network
 from ._threads import resolve_n_threads, torch_threads
 from ._training import OPTIMIZERS, fit_network
 from .exceptions import TrainingDivergedError
 
 __all__ = ["BaseDistributionEstimator"]
+
+#: Fitted attributes that pickling replaces by plain data and loading rebuilds.
+_REBUILT = ("net_", "family_", "_torch_dtype", "_schedule")
 
 _TORCH_DTYPES = {
     np.dtype(np.float32): torch.float32,
@@ -170,6 +175,7 @@ class BaseDistributionEstimator(BaseEstimator):
             )
         self._checked_hidden_layer_sizes()
         device = self._checked_device()
+        warn_if_features_unscaled(X, type(self).__name__)
         y_model = self._encode_targets(y, sample_weight)
         family = self._make_family()
         dtype = _TORCH_DTYPES[X.dtype]
@@ -203,10 +209,27 @@ class BaseDistributionEstimator(BaseEstimator):
             )
         return str(device)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "net_" not in state:
+            return state
+        # The net as plain data (weights, optimizer moments, history): a model file
+        # holds no code to run and no training data, and skops can store it.
+        state = {key: value for key, value in state.items() if key not in _REBUILT}
+        state["_network_state"] = network_state(self)
+        return state
+
+    def __setstate__(self, state):
+        network = state.pop("_network_state", None)
+        super().__setstate__(state)
+        if network is not None:
+            restore_network(self, network)
+
     def _store_training_results(self, net, family, dtype, used_validation, schedule):
         history = net.history
         self.net_ = net
         self.family_ = family
+        self._schedule = schedule
         self.n_iter_ = len(history)
         self.batch_size_ = schedule.batch_size
         self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=float)

@@ -132,6 +132,19 @@ class DistributionMLP(nn.Module):
         self.shared = nn.Parameter(torch.zeros(n_members, 1, n_shared_outputs))
         self.n_members = n_members
         self.activation = activation
+        self._architecture = {
+            "n_features": int(n_features),
+            "hidden_layer_sizes": [int(size) for size in hidden_layer_sizes],
+            "activation": activation,
+            "n_network_outputs": int(n_network_outputs),
+            "n_shared_outputs": int(n_shared_outputs),
+            "n_members": int(n_members),
+        }
+
+    def architecture(self):
+        """The constructor's arguments: ``DistributionMLP(**m.architecture())`` has the
+        same shape as ``m``."""
+        return dict(self._architecture)
 
     def set_initial_raw(self, raw):
         """Start every member at the given raw parameters: output bias and shared values."""

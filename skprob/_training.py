@@ -19,6 +19,7 @@ from ._flat_params import FlatAdam
 from ._net import DistributionNet, FamilyNLL
 from ._network import DistributionMLP
 from ._threads import resolve_n_threads, torch_threads
+from .exceptions import TrainingDivergedError
 
 __all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network"]
 
@@ -232,7 +233,7 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     schedule = TrainingSchedule.for_estimator(
         estimator, len(train), valid is not None, float(sample_weight[start_rows].sum())
     )
-    net = _make_net(estimator, module, family, schedule, valid, device, int(shuffle_seed))
+    net = make_net(estimator, module, family, schedule, valid, device, int(shuffle_seed))
     n_threads = resolve_n_threads(
         estimator.n_threads, schedule.batch_size * module.multiply_adds_per_row()
     )
@@ -242,10 +243,45 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     # training data (they were also most of its size). Their row numbers stay.
     net.train_split = None
     net.validation_rows_ = valid_rows
+    _check_better_than_constant(
+        net, family, initial_raw, y_model, sample_weight, estimator._log_target_scale()
+    )
     return net, valid is not None, schedule
 
 
-def _make_net(estimator, module, family, schedule, valid, device, shuffle_seed):
+#: A member whose best training loss stays this many nats per row above the constant
+#: model's has diverged. Training starts near that constant (the output bias) and any
+#: working optimiser ends at or below it; the margin is wide because a start can be far
+#: from it (unscaled features on tiny data: measured 11 nats on one of sklearn's
+#: checks), while a learning rate far too large ends ~1e15 above.
+DIVERGENCE_MARGIN = 100.0
+
+
+def _check_better_than_constant(net, family, initial_raw, y_model, weights, log_scale):
+    """Raise if a member's training never came near the constant model it started from.
+
+    A learning rate far too large can leave the loss finite but astronomically high (the
+    non-finite case is caught epoch by epoch): without this check such a model would be
+    returned and predict garbage in silence.
+    """
+    best = np.min(np.asarray(net.history[:, "train_member_losses"], dtype=float), axis=0)
+    with torch.no_grad():
+        raw = torch.as_tensor(initial_raw, dtype=torch.float64).expand(len(y_model), -1)
+        y = torch.as_tensor(y_model)
+        nll = family.nll(raw, y.double() if y.is_floating_point() else y).numpy()
+    constant = float(np.average(nll, weights=weights)) + log_scale
+    worse = best > constant + DIVERGENCE_MARGIN
+    if worse.any():
+        member = int(np.argmax(worse))
+        raise TrainingDivergedError(
+            f"Training diverged: member {member}'s best training loss, {best[member]:.4g},"
+            f" stayed far above {constant:.4g}, the loss of the constant model training "
+            f"starts from. Lower the learning rate (it is {net.lr:g}) or standardise the "
+            "features (e.g. with StandardScaler)."
+        )
+
+
+def make_net(estimator, module, family, schedule, valid, device, shuffle_seed):
     optimizer, optimizer_kwargs, _ = OPTIMIZERS[estimator.optimizer]
     if estimator.optimizer == "sgd":
         optimizer_kwargs = {"momentum": estimator.momentum, "nesterov": estimator.nesterov}

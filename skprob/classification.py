@@ -93,9 +93,7 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
         return self.classes_[index]
 
     def predict_dist(self, X):
-        """The predictive distribution over class indices for each row.
-
-        Index ``k`` stands for the label ``classes_[k]``.
+        """The predictive distribution over the labels ``classes_`` for each row.
 
         Parameters
         ----------
@@ -103,11 +101,13 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
 
         Returns
         -------
-        dist : distribution with scipy.stats' discrete interface
-            ``pmf``, ``logpmf``, ``cdf``, ``ppf``, ``mean``, ``var``, ``rvs``, ...
+        dist : :class:`~skprob.distributions.CategoricalDistribution`
+            In the labels of ``classes_`` (strings too): ``pmf(y)``, ``logpmf(y)``,
+            ``ppf``, ``rvs`` and ``cdf`` (classes in sorted order); ``mean`` and ``var``
+            for numeric labels. A label the model never saw is an error.
         """
         log_probs = self.predict_log_proba(X)
-        return self.family_.distribution_from_log_probs(log_probs)
+        return self.family_.distribution_from_log_probs(log_probs, classes=self.classes_)
 
 
 @fill_doc

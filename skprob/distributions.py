@@ -17,12 +17,13 @@ PPF_BISECTION_STEPS = 64
 
 
 class CategoricalDistribution:
-    """Categorical distributions over class indices 0 to K-1, one per row.
+    """Categorical distributions over K classes, one per row.
 
     The interface follows a frozen ``scipy.stats`` discrete distribution (``pmf``,
     ``logpmf``, ``cdf``, ``ppf``, ``mean``, ``var``, ``std``, ``interval``, ``rvs``,
-    ``entropy``), vectorised over rows: scipy has no vectorised categorical. The index
-    ``k`` is the position of a label in the estimator's ``classes_``.
+    ``entropy``), vectorised over rows: scipy has no vectorised categorical. Values are
+    the labels of ``classes`` (a classifier's ``classes_``: strings, or integers such as
+    ``[2, 7, 11]``), ordered as given; without ``classes`` they are the indices 0 to K-1.
 
     Parameters
     ----------
@@ -30,6 +31,9 @@ class CategoricalDistribution:
         Class probabilities; each row sums to one.
     log_probs : array-like of shape (n_rows, n_classes), default=None
         Their logarithms, when known more accurately than ``log(probs)``.
+    classes : array-like of shape (n_classes,), default=None
+        The label of each column, sorted (as sklearn's ``classes_``). A label that is
+        not among them is an error in ``logpmf`` and ``pmf``, never a silent zero.
 
     Examples
     --------
@@ -38,9 +42,12 @@ class CategoricalDistribution:
     array([0.8, 0.5])
     >>> dist.mean()
     array([0.8, 0.5])
+    >>> labelled = CategoricalDistribution([[0.2, 0.8]], classes=["cat", "dog"])
+    >>> labelled.pmf(["dog"]), labelled.ppf(0.5)
+    (array([0.8]), array(['dog'], dtype='<U3'))
     """
 
-    def __init__(self, probs, log_probs=None):
+    def __init__(self, probs, log_probs=None, classes=None):
         probs = np.asarray(probs, dtype=float)
         if probs.ndim != 2:
             raise ValueError(f"probs must be 2-D (n_rows, n_classes), got {probs.shape}.")
@@ -49,6 +56,12 @@ class CategoricalDistribution:
             with np.errstate(divide="ignore"):
                 log_probs = np.log(probs)
         self.log_probs = np.asarray(log_probs, dtype=float)
+        self.classes = None if classes is None else np.asarray(classes)
+        if self.classes is not None and self.classes.shape != (probs.shape[1],):
+            raise ValueError(
+                f"classes has shape {self.classes.shape}; expected one label per column "
+                f"({probs.shape[1]})."
+            )
 
     @property
     def n_classes(self):
@@ -57,59 +70,95 @@ class CategoricalDistribution:
     def __len__(self):
         return self.probs.shape[0]
 
-    def _as_index(self, k):
+    def _per_row(self, k):
         k = np.asarray(k)
         if k.shape not in {(), (len(self),)}:
             raise ValueError(
-                f"Expected one class index per row ({len(self)}) or a scalar, "
-                f"got shape {k.shape}."
+                f"Expected one class per row ({len(self)}) or a scalar, got shape "
+                f"{k.shape}."
             )
         return np.broadcast_to(k, (len(self),))
 
+    def _label_index(self, labels):
+        """Column of each label; an unknown label is an error that names it."""
+        labels = self._per_row(labels)
+        if self.classes is None:
+            return labels, None
+        index = np.searchsorted(self.classes, labels)
+        index = np.clip(index, 0, self.n_classes - 1)
+        unknown = self.classes[index] != labels
+        if unknown.any():
+            raise ValueError(
+                f"Label {labels[unknown][0].item()!r} is not one of the classes the model "
+                f"knows {self.classes.tolist()}: a class missing from the training data "
+                "has no predicted probability."
+            )
+        return index, True
+
     def logpmf(self, k):
-        """Log-probability of class index ``k`` (one per row, or one for all rows)."""
-        k = self._as_index(k)
-        inside = (k == np.floor(k)) & (k >= 0) & (k < self.n_classes)
-        safe = np.where(inside, k, 0).astype(int)
+        """Log-probability of the class ``k`` (one per row, or one for all rows)."""
+        index, labelled = self._label_index(k)
+        if labelled:
+            return np.take_along_axis(self.log_probs, index[:, None], axis=1)[:, 0]
+        inside = (index == np.floor(index)) & (index >= 0) & (index < self.n_classes)
+        safe = np.where(inside, index, 0).astype(int)
         out = np.take_along_axis(self.log_probs, safe[:, None], axis=1)[:, 0]
         return np.where(inside, out, -np.inf)
 
     def pmf(self, k):
-        """Probability of class index ``k``."""
+        """Probability of the class ``k``."""
         return np.exp(self.logpmf(k))
 
     def cdf(self, k):
-        """``P(Y <= k)`` with classes ordered by index."""
-        k = self._as_index(k)
+        """``P(Y <= k)`` with the classes in their order."""
+        k = self._per_row(k)
+        if self.classes is None:
+            idx = np.clip(np.floor(k), -1, self.n_classes - 1).astype(int)
+        else:
+            idx = np.searchsorted(self.classes, k, side="right") - 1
         cumulative = np.cumsum(self.probs, axis=1)
-        idx = np.clip(np.floor(k), -1, self.n_classes - 1).astype(int)
         out = np.take_along_axis(cumulative, np.maximum(idx, 0)[:, None], axis=1)[:, 0]
         return np.where(idx < 0, 0.0, np.minimum(out, 1.0))
 
+    def _values(self):
+        if self.classes is None:
+            return np.arange(self.n_classes)
+        if not np.issubdtype(self.classes.dtype, np.number):
+            raise TypeError(
+                f"The classes {self.classes.tolist()} are not numbers: their mean and "
+                "variance are undefined. Use pmf, ppf or the class probabilities."
+            )
+        return self.classes
+
     def ppf(self, q):
-        """Smallest class index ``k`` with ``cdf(k) >= q``."""
+        """Smallest class ``k`` with ``cdf(k) >= q``."""
         q = np.broadcast_to(np.asarray(q, dtype=float), (len(self),))
         cumulative = np.cumsum(self.probs, axis=1)
         # Rounding can leave the last cumulative sum a hair under 1.
         cumulative[:, -1] = 1.0
-        k = (cumulative < q[:, None]).sum(axis=1).astype(float)
-        return np.where((q >= 0) & (q <= 1), k, np.nan)
+        k = (cumulative < q[:, None]).sum(axis=1)
+        valid = (q >= 0) & (q <= 1)
+        if self.classes is None:
+            return np.where(valid, k.astype(float), np.nan)
+        if not valid.all():
+            raise ValueError("q must be in [0, 1].")
+        return self.classes[np.minimum(k, self.n_classes - 1)]
 
     def mean(self):
-        """Expected class index."""
-        return self.probs @ np.arange(self.n_classes)
+        """Expected class (its index, or its label when the labels are numbers)."""
+        return self.probs @ self._values()
 
     def var(self):
-        """Variance of the class index."""
-        index = np.arange(self.n_classes)
-        return self.probs @ index**2 - self.mean() ** 2
+        """Variance of the class (index, or numeric label)."""
+        values = self._values()
+        return self.probs @ values**2 - self.mean() ** 2
 
     def std(self):
-        """Standard deviation of the class index."""
+        """Standard deviation of the class (index, or numeric label)."""
         return np.sqrt(np.maximum(self.var(), 0.0))
 
     def interval(self, confidence):
-        """Equal-tailed interval of class indices holding at least ``confidence``."""
+        """Equal-tailed interval of classes holding at least ``confidence``."""
         if not 0 <= confidence <= 1:
             raise ValueError(f"confidence must be in [0, 1], got {confidence}.")
         alpha = (1 - confidence) / 2
@@ -124,13 +173,15 @@ class CategoricalDistribution:
         return -terms.sum(axis=1)
 
     def rvs(self, size=None, random_state=None):
-        """Draw class indices; ``size`` is the number of draws per row (or None for one)."""
+        """Draw classes; ``size`` is the number of draws per row (or None for one)."""
         rng = check_random_state(random_state)
         n_draws = 1 if size is None else int(np.prod(size))
         cumulative = np.cumsum(self.probs, axis=1)
         u = rng.uniform(size=(n_draws, len(self), 1))
         draws = (u > cumulative[None, :, :]).sum(axis=2)
         draws = np.minimum(draws, self.n_classes - 1)
+        if self.classes is not None:
+            draws = self.classes[draws]
         if size is None:
             return draws[0]
         return draws.reshape(tuple(np.atleast_1d(size)) + (len(self),))

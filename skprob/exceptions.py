@@ -1,6 +1,6 @@
 """Exceptions raised by skprob."""
 
-__all__ = ["TrainingDivergedError"]
+__all__ = ["FeatureScaleWarning", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(ValueError, FloatingPointError):
@@ -20,4 +20,14 @@ class TrainingDivergedError(ValueError, FloatingPointError):
     ... except TrainingDivergedError as error:
     ...     print("learning rate" in str(error))
     True
+    """
+
+
+class FeatureScaleWarning(UserWarning):
+    """The features are far from unit scale, which a network trains on poorly.
+
+    A network's starting weights assume inputs of about unit size: columns with values
+    in the thousands (prices, years, unscaled sensor readings) make the first layer's
+    outputs huge, and training slow or unstable. Standardise them, for example with
+    ``make_pipeline(StandardScaler(), estimator)``.
     """

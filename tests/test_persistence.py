@@ -5,6 +5,8 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skprob import BernoulliClassifier, DistributionRegressor, HeteroscedasticRegressor
 from skprob._data import ArrayData
@@ -78,3 +80,66 @@ def test_every_kind_of_model_round_trips_through_pickle_and_deepcopy(model):
     model.fit(X, y)
     for other in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
         np.testing.assert_array_equal(other.predict(X[:30]), model.predict(X[:30]))
+
+
+ALL_ESTIMATORS = [
+    ("GaussianRegressor", {}),
+    ("HeteroscedasticRegressor", {}),
+    ("DistributionRegressor", {"distribution": "student_t"}),
+    ("MixtureDensityRegressor", {"n_components": 2}),
+    ("BernoulliClassifier", {}),
+    ("CategoricalClassifier", {}),
+]
+
+
+def _fit_small(name, params):
+    import skprob
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = X[:, 0] + 0.1 * rng.normal(size=200)
+    if name.endswith("Classifier"):
+        labels = np.array(["no", "yes", "maybe"])
+        index = (X[:, 0] > 0).astype(int)
+        if name == "CategoricalClassifier":
+            index += X[:, 1] > 0
+        y = labels[index]
+    model = make_pipeline(
+        StandardScaler(),
+        getattr(skprob, name)(n_estimators=2, max_epochs=3, random_state=0, **params),
+    )
+    return model.fit(X, y), X
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), ALL_ESTIMATORS, ids=[n for n, _ in ALL_ESTIMATORS]
+)
+def test_skops_round_trips_every_estimator_trusting_only_skprob_types(name, params):
+    sio = pytest.importorskip("skops.io")
+    model, X = _fit_small(name, params)
+    data = sio.dumps(model)
+    untrusted = sio.get_untrusted_types(data=data)
+    # Pipeline, StandardScaler, numpy and builtins are trusted by default.
+    assert untrusted == [f"skprob.{model[-1].__module__.split('.')[-1]}.{name}"]
+    loaded = sio.loads(data, trusted=untrusted)
+    np.testing.assert_array_equal(loaded.predict(X[:20]), model.predict(X[:20]))
+    if name.endswith("Classifier"):
+        np.testing.assert_allclose(
+            loaded.predict_proba(X[:20]), model.predict_proba(X[:20])
+        )
+    # The loaded model trains on: its optimizer holds the module's weights.
+    net = loaded[-1].net_
+    flat = net.flat_params_.flat
+    assert net.optimizer_.param_groups[0]["params"][0] is flat
+
+
+def test_loaded_model_keeps_its_history_and_fitted_attributes():
+    model, X = _fit_small("HeteroscedasticRegressor", {})
+    loaded = pickle.loads(pickle.dumps(model))
+    original, copy_ = model[-1], loaded[-1]
+    assert len(copy_.net_.history) == len(original.net_.history) == copy_.n_iter_
+    np.testing.assert_array_equal(copy_.loss_curve_, original.loss_curve_)
+    np.testing.assert_array_equal(
+        copy_.net_.validation_rows_, original.net_.validation_rows_
+    )
+    assert copy_._torch_dtype == original._torch_dtype

@@ -7,6 +7,7 @@ from scipy import stats
 from scipy.special import logit
 from torch.distributions import Bernoulli as TorchBernoulli
 
+from ..distributions import CategoricalDistribution
 from ._base import DistributionFamily
 
 __all__ = ["Bernoulli"]
@@ -60,9 +61,9 @@ class Bernoulli(DistributionFamily):
         z = params["logits"]
         return torch.stack([F.logsigmoid(-z), F.logsigmoid(z)], dim=1)
 
-    def distribution_from_log_probs(self, log_probs):
+    def distribution_from_log_probs(self, log_probs, classes=None):
         """The user-facing distribution for class log-probabilities ``(n, 2)``."""
-        return stats.bernoulli(p=np.exp(log_probs[:, 1]))
+        return CategoricalDistribution(np.exp(log_probs), log_probs, classes=classes)
 
     def scipy_distribution(self, params):
         return stats.bernoulli(p=probability_of_one(params["logits"]))

@@ -69,9 +69,9 @@ class Categorical(DistributionFamily):
         """Log-softmax of the logits."""
         return torch.log_softmax(params["logits"], dim=1)
 
-    def distribution_from_log_probs(self, log_probs):
+    def distribution_from_log_probs(self, log_probs, classes=None):
         """The user-facing distribution for class log-probabilities ``(n, K)``."""
-        return CategoricalDistribution(np.exp(log_probs), log_probs)
+        return CategoricalDistribution(np.exp(log_probs), log_probs, classes=classes)
 
     def scipy_distribution(self, params):
         log_probs = torch.log_softmax(torch.as_tensor(params["logits"]), dim=1)

@@ -6,8 +6,9 @@ Each function takes ``(y_true, dist, sample_weight=None)``: ``dist`` is what
 """
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, column_or_1d
 
+from ..distributions import CategoricalDistribution
 from ._crps import crps_per_element, is_integer_valued
 
 __all__ = [
@@ -74,6 +75,10 @@ def negative_log_likelihood(y_true, dist, *, sample_weight=None, multioutput="su
     Lower is better. With several outputs the default sums their NLLs, which is the NLL of
     the joint distribution of independent outputs: what the estimators minimise.
 
+    A classifier's distribution scores the labels of its ``classes_`` (strings, or
+    integers such as ``[2, 7, 11]``): the result is sklearn's ``log_loss``, and a label
+    the model never saw is an error rather than an infinite loss.
+
     For a distribution on the integers (``logpmf``: the count families) the score is
     ``-log P(Y = y)``, for any other ``-log p(y)``, a density. The two are not
     comparable: a density's value depends on y's units, a probability does not. Compare
@@ -97,6 +102,14 @@ def negative_log_likelihood(y_true, dist, *, sample_weight=None, multioutput="su
     >>> round(negative_log_likelihood([0.0], stats.norm([0.0], [1.0])), 4)
     0.9189
     """
+    if isinstance(dist, CategoricalDistribution):
+        # Class labels (strings, or integers such as [2, 7, 11]): the log loss.
+        y_true = column_or_1d(y_true)
+        if len(y_true) != len(dist):
+            raise ValueError(
+                f"y_true has {len(y_true)} labels but the distribution {len(dist)} rows."
+            )
+        return _average(-dist.logpmf(y_true), sample_weight, multioutput)
     y_true = _check_y(y_true, dist.mean())
     if is_integer_valued(dist):
         _check_integer_targets(y_true)
