@@ -5,10 +5,11 @@ matplotlib is an optional dependency: it is imported when a plot is drawn.
 
 import numpy as np
 
+from ._classifier_display import ClassifierCalibrationDisplay
 from ._meta import predict_dist
 from .metrics._regression import _pit_bounds, pit_levels, pit_shares_below
 
-__all__ = ["RegressionCalibrationDisplay"]
+__all__ = ["ClassifierCalibrationDisplay", "RegressionCalibrationDisplay"]
 
 
 class RegressionCalibrationDisplay:
@@ -19,7 +20,8 @@ class RegressionCalibrationDisplay:
     targets with ``F(y) <= p`` against ``p`` (on the diagonal when calibrated; below it
     where the model is overconfident in the lower tail); the PIT histogram shows the same
     values binned (flat when calibrated, U-shaped when overconfident, humped when
-    underconfident). Classifiers use sklearn's ``CalibrationDisplay`` as it is.
+    underconfident). Classifiers: sklearn's ``CalibrationDisplay`` (binary) or
+    :class:`ClassifierCalibrationDisplay` (any number of classes).
 
     Build it with :meth:`from_estimator` or :meth:`from_predictions`.
 
