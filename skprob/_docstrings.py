@@ -80,7 +80,10 @@ default="relu"
         exceeds torch's current count, which follows ``OMP_NUM_THREADS``,
         ``threadpoolctl.threadpool_limits`` and joblib's limit inside its workers.
     verbose : int, default=0
-        0 is silent; 1 prints a table of the losses after every epoch."""
+        0 is silent; 1 prints one plain-text line per epoch (epoch k of ``max_epochs``,
+        training and validation loss, the best so far, patience left) and why training
+        stopped; 2 also shows a progress bar over each epoch's batches on standard
+        error (plain lines when it is not a terminal)."""
 
 _COMMON_ATTRIBUTES = """\
 n_features_in_ : int

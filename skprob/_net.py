@@ -3,17 +3,15 @@
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import EpochTimer, PrintLog
+from skorch.callbacks import EpochTimer
 from torch import nn
 
 from ._data import ArrayData, TensorBatches
 from ._flat_params import FlatParameters
+from ._progress import BatchProgress, EpochLog
 from .exceptions import TrainingDivergedError
 
 __all__ = ["DistributionNet", "FamilyNLL"]
-
-#: History keys of the per-member losses (arrays, which the epoch table leaves out).
-MEMBER_LOSS_KEYS = ["train_member_losses", "valid_member_losses"]
 
 
 class FamilyNLL(nn.Module):
@@ -84,10 +82,7 @@ class DistributionNet(NeuralNet):
     def get_default_callbacks(self):
         # The losses are recorded per epoch by run_single_epoch, not averaged from
         # per-batch records (skorch's PassthroughScoring): no per-batch bookkeeping.
-        return [
-            ("epoch_timer", EpochTimer()),
-            ("print_log", PrintLog(keys_ignored=MEMBER_LOSS_KEYS)),
-        ]
+        return [("epoch_timer", EpochTimer()), ("print_log", EpochLog())]
 
     def initialize(self):
         self._training_mode = None
@@ -283,10 +278,15 @@ class DistributionNet(NeuralNet):
         if iterator is None:
             return
         batch_losses, batch_rows = [], []
+        progress = None
+        if self.verbose >= 2:
+            progress = BatchProgress(len(iterator), prefix)
         for batch in iterator:
             step = step_fn(batch, **fit_params)
             batch_losses.append(step["member_losses"])
             batch_rows.append(batch[0].shape[-2])
+            if progress is not None:
+                progress.update(len(batch_rows))
         # The epoch's loss: the batches' losses weighted by their rows (one product for
         # the epoch, not two operators a step).
         batch_rows = torch.as_tensor(batch_rows, dtype=batch_losses[0].dtype)

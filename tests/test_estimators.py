@@ -230,9 +230,26 @@ def test_verbose_zero_is_silent_and_one_prints_epochs(data, capsys):
     CategoricalClassifier(max_epochs=3, verbose=0).fit(X, y)
     assert capsys.readouterr().out == ""
     CategoricalClassifier(max_epochs=3, verbose=1).fit(X, y)
-    out = capsys.readouterr().out
-    assert "train_loss" in out
-    assert out.count("\n") >= 4  # header, rule and one row per epoch
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    # One plain line per epoch: k of max_epochs, the losses, patience left.
+    assert [line.split()[1] for line in lines[:3]] == ["1/3", "2/3", "3/3"]
+    assert all("train " in line and "patience " in line for line in lines[:3])
+    assert "\x1b[" not in captured.out  # no terminal colour codes in log files
+    assert captured.err == ""
+
+
+def test_verbose_two_adds_a_progress_bar_over_the_batches(data, capsys):
+    X, y = data
+    CategoricalClassifier(max_epochs=2, batch_size=10, verbose=2).fit(X, y)
+    captured = capsys.readouterr()
+    assert "epoch 2/2" in captured.out
+    progress = [line for line in captured.err.splitlines() if "train batch" in line]
+    # Not a terminal: a plain line at each tenth of the epoch, ending at the last batch.
+    assert 2 * 5 <= len(progress) <= 2 * 11
+    n_batches = progress[-1].split()[-1].split("/")[1]
+    assert progress[-1].endswith(f"{n_batches}/{n_batches}")
+    assert "\r" not in captured.err
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "lbfgs"])
