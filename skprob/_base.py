@@ -28,10 +28,35 @@ __all__ = ["BaseDistributionEstimator"]
 #: Fitted attributes that pickling replaces by plain data and loading rebuilds.
 _REBUILT = ("net_", "family_", "_torch_dtype", "_schedule")
 
+#: Parameters that say how to train, not what model is trained: ``warm_start`` and
+#: ``partial_fit`` may change them between calls; any other parameter (the architecture,
+#: the family) must stay as the fitted network was built.
+_TRAINING_PARAMETERS = frozenset(
+    {
+        "optimizer",
+        "learning_rate",
+        "momentum",
+        "nesterov",
+        "batch_size",
+        "max_epochs",
+        "weight_decay",
+        "early_stopping",
+        "validation_fraction",
+        "n_iter_no_change",
+        "tol",
+        "random_state",
+        "device",
+        "n_threads",
+        "verbose",
+        "warm_start",
+    }
+)
+
 _TORCH_DTYPES = {
     np.dtype(np.float32): torch.float32,
     np.dtype(np.float64): torch.float64,
 }
+_NUMPY_DTYPES = {torch_dtype: np_dtype for np_dtype, torch_dtype in _TORCH_DTYPES.items()}
 
 
 class BaseDistributionEstimator(BaseEstimator):
@@ -72,6 +97,7 @@ class BaseDistributionEstimator(BaseEstimator):
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -95,6 +121,7 @@ class BaseDistributionEstimator(BaseEstimator):
         device="cpu",
         n_threads=None,
         verbose=0,
+        warm_start=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_estimators = n_estimators
@@ -114,6 +141,7 @@ class BaseDistributionEstimator(BaseEstimator):
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
+        self.warm_start = warm_start
 
     # -- what subclasses provide ------------------------------------------------------
 
@@ -143,6 +171,10 @@ class BaseDistributionEstimator(BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the network(s) by minimising the negative log-likelihood of ``y``.
 
+        With ``warm_start=True`` and a fitted model, training goes on from the current
+        weights, with the fitted target encoding (classes, or the targets' location and
+        scale), under the current training parameters.
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -158,10 +190,22 @@ class BaseDistributionEstimator(BaseEstimator):
         self : object
             The fitted estimator.
         """
+        continuing = bool(self.warm_start) and hasattr(self, "net_")
+        return self._fit(X, y, sample_weight, continuing, epochs=None)
+
+    def _fit(self, X, y, sample_weight, continuing, epochs, **encoding):
+        """Validate, encode the targets, train; ``continuing`` from the fitted net.
+
+        ``epochs`` is given by ``partial_fit`` (one pass, no validation split);
+        ``encoding`` holds its ``classes``.
+        """
+        if continuing:
+            self._check_structure_unchanged()
         X, y = validate_data(
             self,
             X,
             y,
+            reset=not continuing,
             accept_sparse="csr",
             dtype=[np.float64, np.float32],
             **self._target_validation(),
@@ -175,15 +219,51 @@ class BaseDistributionEstimator(BaseEstimator):
             )
         self._checked_hidden_layer_sizes()
         device = self._checked_device()
-        warn_if_features_unscaled(X, type(self).__name__)
-        y_model = self._encode_targets(y, sample_weight)
-        family = self._make_family()
-        dtype = _TORCH_DTYPES[X.dtype]
+        if continuing:
+            y_model = self._reencode_targets(y, **encoding)
+            family, net = self.family_, self.net_
+            epochs_before = len(net.history)
+            # The network keeps the precision it was built in.
+            X = X.astype(_NUMPY_DTYPES[self._torch_dtype], copy=False)
+        else:
+            warn_if_features_unscaled(X, type(self).__name__)
+            y_model = self._encode_targets(y, sample_weight, **encoding)
+            family, net, epochs_before = self._make_family(), None, 0
+            self._torch_dtype = _TORCH_DTYPES[X.dtype]
+            self._fitted_structure = self._structure()
         net, used_validation, schedule = fit_network(
-            self, X, y_model, sample_weight, family, dtype, device
+            self,
+            X,
+            y_model,
+            sample_weight,
+            family,
+            self._torch_dtype,
+            device,
+            net=net,
+            epochs=epochs,
         )
-        self._store_training_results(net, family, dtype, used_validation, schedule)
+        self._store_training_results(
+            net, family, used_validation, schedule, epochs_before, epochs
+        )
         return self
+
+    def _structure(self):
+        """The parameters that define the model (see ``_TRAINING_PARAMETERS``)."""
+        params = self.get_params(deep=False)
+        params["hidden_layer_sizes"] = self._checked_hidden_layer_sizes()
+        return {k: v for k, v in params.items() if k not in _TRAINING_PARAMETERS}
+
+    def _check_structure_unchanged(self):
+        fitted, now = getattr(self, "_fitted_structure", None), self._structure()
+        if fitted is None or fitted == now:
+            return
+        changed = sorted(k for k in now if fitted.get(k) != now[k])
+        raise ValueError(
+            f"warm_start and partial_fit train the fitted network further, but "
+            f"{', '.join(f'{k}={now[k]!r}' for k in changed)} differ from the fitted "
+            f"model's {', '.join(f'{k}={fitted.get(k)!r}' for k in changed)}. Restore "
+            "them, or fit afresh (warm_start=False)."
+        )
 
     def _checked_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -225,21 +305,32 @@ class BaseDistributionEstimator(BaseEstimator):
         if network is not None:
             restore_network(self, network)
 
-    def _store_training_results(self, net, family, dtype, used_validation, schedule):
+    def _store_training_results(
+        self, net, family, used_validation, schedule, epochs_before, epochs
+    ):
         history = net.history
         self.net_ = net
         self.family_ = family
         self._schedule = schedule
         self.n_iter_ = len(history)
         self.batch_size_ = schedule.batch_size
+        # Every epoch since the network was built (warm starts and partial fits add to
+        # it, as in MLPRegressor); validation losses where the epoch had a split.
         self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=float)
         if used_validation:
-            self.validation_loss_curve_ = np.asarray(history[:, "valid_loss"], dtype=float)
-            member_curves = np.asarray(history[:, "valid_member_losses"], dtype=float)
+            self.validation_loss_curve_ = np.array(
+                [epoch.get("valid_loss", np.nan) for epoch in history], dtype=float
+            )
+            member_curves = np.asarray(
+                history[epochs_before:, "valid_member_losses"], dtype=float
+            )
             # Each member keeps the weights of its own best epoch.
             self.best_validation_loss_ = float(member_curves.min(axis=0).mean())
-        self._torch_dtype = dtype
-        if self.n_iter_ >= schedule.max_epochs:
+        else:
+            # The weights are no longer those the validation rows picked.
+            for stale in ("validation_loss_curve_", "best_validation_loss_"):
+                self.__dict__.pop(stale, None)
+        if epochs is None and len(history) - epochs_before >= schedule.max_epochs:
             warnings.warn(
                 f"{type(self).__name__} trained for max_epochs={schedule.max_epochs} "
                 f"epochs and its {'validation' if used_validation else 'training'} loss "

@@ -83,7 +83,13 @@ default="relu"
         0 is silent; 1 prints one plain-text line per epoch (epoch k of ``max_epochs``,
         training and validation loss, the best so far, patience left) and why training
         stopped; 2 also shows a progress bar over each epoch's batches on standard
-        error (plain lines when it is not a terminal)."""
+        error (plain lines when it is not a terminal).
+    warm_start : bool, default=False
+        When True, ``fit`` on a fitted model trains further from its weights (a fresh
+        optimizer under the current training parameters, the fitted classes or target
+        scaling kept) instead of starting afresh. The parameters that define the model
+        (architecture, ``n_estimators``, the family) must stay as fitted. ``partial_fit``
+        always continues."""
 
 _COMMON_ATTRIBUTES = """\
 n_features_in_ : int
@@ -96,15 +102,17 @@ n_features_in_ : int
         The distribution family the network parameterises.
     loss_curve_ : ndarray of shape ``(n_iter_,)``
         Training loss after each epoch: the weighted mean NLL per row (in the units of
-        y) plus the weight-decay penalty, averaged over the ensemble's members.
+        y) plus the weight-decay penalty, averaged over the ensemble's members. Warm
+        starts and ``partial_fit`` append to it.
     validation_loss_curve_ : ndarray of shape ``(n_iter_,)``
         Mean NLL of the validation rows after each epoch, averaged over the members
-        (only with early stopping).
+        (only when the last fit held out validation rows; NaN for epochs that had none,
+        such as those of ``partial_fit``).
     best_validation_loss_ : float
-        The mean over members of each member's best validation loss, whose weights the
-        model keeps (only with early stopping).
+        The mean over members of each member's best validation loss in the last fit,
+        whose weights the model keeps (only when that fit used early stopping).
     n_iter_ : int
-        Number of epochs trained.
+        Number of epochs trained since the network was built.
     batch_size_ : int
         The batch size used (``batch_size`` with "auto" resolved)."""
 

@@ -21,7 +21,7 @@ from ._network import DistributionMLP
 from ._threads import resolve_n_threads, torch_threads
 from .exceptions import TrainingDivergedError
 
-__all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network"]
+__all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network", "make_net"]
 
 #: Optimizers by name: class, fixed keyword arguments, and the step size of
 #: ``learning_rate="auto"``. Adam's 3e-3 (three times its paper's default) measured better
@@ -88,11 +88,12 @@ class TrainingSchedule:
     weight_decay: float
 
     @classmethod
-    def for_estimator(cls, estimator, n_train, validation, total_weight):
+    def for_estimator(cls, estimator, n_train, validation, total_weight, epochs=None):
         """Resolve the estimator's training parameters for ``n_train`` training rows.
 
         ``validation`` says whether a validation split judges when to stop;
-        ``total_weight`` is the sum of the training rows' sample weights.
+        ``total_weight`` is the sum of the training rows' sample weights; ``epochs``, when
+        given (``partial_fit``: 1), replaces ``max_epochs``.
         """
         _, _, default_lr = OPTIMIZERS[estimator.optimizer]
         if estimator.optimizer == "lbfgs":
@@ -111,6 +112,8 @@ class TrainingSchedule:
             max_epochs = estimator.max_epochs
         if estimator.n_iter_no_change != "auto":
             patience = estimator.n_iter_no_change
+        if epochs is not None:
+            max_epochs = epochs
         learning_rate = (
             default_lr if estimator.learning_rate == "auto" else estimator.learning_rate
         )
@@ -167,7 +170,9 @@ def member_splits(y_model, n_members, validation_fraction, seed, stratify):
     return train, valid
 
 
-def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
+def fit_network(
+    estimator, X, y_model, sample_weight, family, dtype, device, net=None, epochs=None
+):
     """Train ``estimator``'s network on the encoded targets; return the fitted net.
 
     Parameters
@@ -181,6 +186,12 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     family : DistributionFamily
     dtype : torch.dtype
     device : str
+    net : DistributionNet, default=None
+        A fitted net to train further from its current weights (``warm_start``,
+        ``partial_fit``); None builds and trains a new one.
+    epochs : int, default=None
+        Train exactly this many epochs on all rows, with no validation split
+        (``partial_fit``: one pass over the chunk); None follows the schedule.
 
     Returns
     -------
@@ -188,7 +199,7 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
     used_validation : bool
     schedule : TrainingSchedule
     """
-    n_members = estimator.n_estimators
+    n_members = estimator.n_estimators if net is None else net.n_members
     # Equal weights are no weights: the unweighted loss skips a gather and a product
     # per batch and gives the same result.
     uniform = np.all(sample_weight == sample_weight[0])
@@ -204,7 +215,7 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
 
     train, valid, valid_rows = data, None, None
     start_rows = slice(None)
-    if uses_validation(estimator.early_stopping, len(y_model)):
+    if epochs is None and uses_validation(estimator.early_stopping, len(y_model)):
         train_rows, valid_rows = member_splits(
             y_model,
             n_members,
@@ -215,38 +226,83 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
         train, valid = data.subset(train_rows), data.subset(valid_rows)
         start_rows = train_rows[0]
 
+    initial_raw = family.initial_raw(y_model[start_rows], sample_weight[start_rows])
+    schedule = TrainingSchedule.for_estimator(
+        estimator,
+        len(train),
+        valid is not None,
+        float(sample_weight[start_rows].sum()),
+        epochs,
+    )
+    if net is None:
+        module = _new_module(estimator, X.shape[1], family, n_members, dtype, init_seed)
+        module.set_initial_raw(initial_raw)
+        net = make_net(
+            estimator, module, family, schedule, valid, device, int(shuffle_seed)
+        )
+        epochs_before = 0
+    else:
+        _continue_with(net, estimator, schedule, valid, device, new_optimizer=not epochs)
+        module, epochs_before = net.module_, len(net.history)
+    n_threads = resolve_n_threads(
+        estimator.n_threads, schedule.batch_size * module.multiply_adds_per_row()
+    )
+    with torch_threads(n_threads):
+        if epochs_before:
+            # skorch's partial_fit: the same module, optimizer and history, further.
+            net.partial_fit(train.to(device), None)
+        else:
+            net.fit(train.to(device), None)
+    # The validation rows leave the fitted model: a shared model file must not carry
+    # training data (they were also most of its size). Their row numbers stay.
+    net.train_split = None
+    net.validation_rows_ = valid_rows
+    _check_better_than_constant(
+        net,
+        family,
+        initial_raw,
+        y_model,
+        sample_weight,
+        estimator._log_target_scale(),
+        epochs_before,
+    )
+    return net, valid is not None, schedule
+
+
+def _new_module(estimator, n_features, family, n_members, dtype, init_seed):
     # Building the module under a forked RNG keeps the global torch state untouched
     # while the same random_state always gives the same starting weights.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(init_seed))
-        module = DistributionMLP(
-            n_features=X.shape[1],
+        return DistributionMLP(
+            n_features=n_features,
             hidden_layer_sizes=estimator._checked_hidden_layer_sizes(),
             activation=estimator.activation,
             n_network_outputs=family.n_network_outputs,
             n_shared_outputs=family.n_shared_outputs,
             n_members=n_members,
         ).to(dtype)
-    initial_raw = family.initial_raw(y_model[start_rows], sample_weight[start_rows])
-    module.set_initial_raw(initial_raw)
 
-    schedule = TrainingSchedule.for_estimator(
-        estimator, len(train), valid is not None, float(sample_weight[start_rows].sum())
-    )
-    net = make_net(estimator, module, family, schedule, valid, device, int(shuffle_seed))
-    n_threads = resolve_n_threads(
-        estimator.n_threads, schedule.batch_size * module.multiply_adds_per_row()
-    )
-    with torch_threads(n_threads):
-        net.fit(train.to(device), None)
-    # The validation rows leave the fitted model: a shared model file must not carry
-    # training data (they were also most of its size). Their row numbers stay.
-    net.train_split = None
-    net.validation_rows_ = valid_rows
-    _check_better_than_constant(
-        net, family, initial_raw, y_model, sample_weight, estimator._log_target_scale()
-    )
-    return net, valid is not None, schedule
+
+def _continue_with(net, estimator, schedule, valid, device, new_optimizer):
+    """Set a fitted net up to train further under ``schedule``.
+
+    A new fit with ``warm_start`` starts a fresh optimizer with the current learning
+    rate (as ``MLPRegressor`` does); ``partial_fit`` keeps Adam's moments from one chunk
+    to the next.
+    """
+    net.max_epochs = schedule.max_epochs
+    net.batch_size = schedule.batch_size
+    net.weight_decay = schedule.weight_decay
+    net.lr = schedule.learning_rate
+    net.train_split = None if valid is None else predefined_split(valid.to(device))
+    stopper = dict(net.callbacks_)["early_stopping"]
+    stopper.monitor = "train" if valid is None else "valid"
+    stopper.patience = schedule.patience
+    stopper.threshold = estimator.tol
+    stopper.load_best = valid is not None
+    if new_optimizer:
+        net.initialize_optimizer()
 
 
 #: A member whose best training loss stays this many nats per row above the constant
@@ -257,14 +313,17 @@ def fit_network(estimator, X, y_model, sample_weight, family, dtype, device):
 DIVERGENCE_MARGIN = 100.0
 
 
-def _check_better_than_constant(net, family, initial_raw, y_model, weights, log_scale):
+def _check_better_than_constant(
+    net, family, initial_raw, y_model, weights, log_scale, epochs_before=0
+):
     """Raise if a member's training never came near the constant model it started from.
 
     A learning rate far too large can leave the loss finite but astronomically high (the
     non-finite case is caught epoch by epoch): without this check such a model would be
     returned and predict garbage in silence.
     """
-    best = np.min(np.asarray(net.history[:, "train_member_losses"], dtype=float), axis=0)
+    losses = net.history[epochs_before:, "train_member_losses"]
+    best = np.min(np.asarray(losses, dtype=float), axis=0)
     with torch.no_grad():
         raw = torch.as_tensor(initial_raw, dtype=torch.float64).expand(len(y_model), -1)
         y = torch.as_tensor(y_model)

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ._base import BaseDistributionEstimator
@@ -17,15 +17,78 @@ __all__ = ["BernoulliClassifier", "CategoricalClassifier"]
 class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
     """Shared by the classifiers: label encoding, class probabilities, the mode."""
 
-    def _encode_targets(self, y, sample_weight):
+    def _encode_targets(self, y, sample_weight, classes=None):
         check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        if classes is None:
+            self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        else:
+            self.classes_ = np.unique(np.asarray(classes))
+            y_encoded = self._class_indices(y)
         if len(self.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, "
                 f"but the data contain only one class: {self.classes_[0]!r}."
             )
         return y_encoded
+
+    def _reencode_targets(self, y, classes=None):
+        check_classification_targets(y)
+        if classes is not None and not np.array_equal(
+            np.unique(np.asarray(classes)), self.classes_
+        ):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()} differ from the fitted model's "
+                f"classes_ {self.classes_.tolist()}: training goes on in the classes the "
+                "network was built for."
+            )
+        return self._class_indices(y)
+
+    def _class_indices(self, y):
+        """Each label's index in ``classes_``; a label not among them is an error."""
+        y = np.asarray(y)
+        index = np.clip(np.searchsorted(self.classes_, y), 0, len(self.classes_) - 1)
+        unknown = self.classes_[index] != y
+        if unknown.any():
+            raise ValueError(
+                f"y contains the label {y[unknown][0].item()!r}, which is not among the "
+                f"classes {self.classes_.tolist()} of the model (from the first "
+                "partial_fit's classes=, or the first fit)."
+            )
+        return index
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train one epoch on ``(X, y)``, from the current weights if fitted.
+
+        For data that do not fit in memory, or that arrive over time: each call is one
+        pass over the chunk in mini-batches, with no validation split, keeping the
+        optimizer's state from call to call (as ``MLPClassifier.partial_fit``). Pass the
+        model through ``dask_ml.wrappers.Incremental`` to stream a dask array.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training data.
+        y : array-like of shape (n_samples,)
+            Its labels, all among ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            Every label the model will see. Required on the first call (a chunk may miss
+            some classes); on later calls it may be omitted, or must equal ``classes_``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row's NLL.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+        """
+        continuing = hasattr(self, "net_")
+        if not continuing and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: a chunk may "
+                "not hold every class."
+            )
+        return self._fit(X, y, sample_weight, continuing, epochs=1, classes=classes)
 
     def _stratify_validation(self, y_model, n_valid):
         counts = np.bincount(y_model.astype(np.intp))
@@ -147,14 +210,20 @@ class BernoulliClassifier(_DistributionClassifier):
     True
     """
 
-    def _encode_targets(self, y, sample_weight):
-        y_type = type_of_target(y, input_name="y", raise_unknown=True)
-        if y_type not in ("binary", "unknown"):
-            raise ValueError(
-                "Only binary classification is supported. The type of the target is "
-                f"{y_type}. For more than two classes use CategoricalClassifier."
-            )
-        return super()._encode_targets(y, sample_weight).astype(np.float64)
+    def _encode_targets(self, y, sample_weight, classes=None):
+        for name, labels in (("target", y), ("classes", classes)):
+            if labels is None:
+                continue
+            y_type = type_of_target(labels, input_name="y", raise_unknown=True)
+            if y_type not in ("binary", "unknown"):
+                raise ValueError(
+                    f"Only binary classification is supported. The type of the {name} "
+                    f"is {y_type}. For more than two classes use CategoricalClassifier."
+                )
+        return super()._encode_targets(y, sample_weight, classes).astype(np.float64)
+
+    def _reencode_targets(self, y, classes=None):
+        return super()._reencode_targets(y, classes).astype(np.float64)
 
     def _make_family(self):
         return Bernoulli()

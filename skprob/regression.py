@@ -5,7 +5,7 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
@@ -97,6 +97,48 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
         scale = np.where(scale > tiny, scale, 1.0)
         self.target_loc_, self.target_scale_ = loc, scale
         return (y - loc) / scale
+
+    def _reencode_targets(self, y):
+        y = np.asarray(y, dtype=np.float64)
+        y = y.reshape(len(y), -1)
+        if y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y.shape[1]} outputs, but {type(self).__name__} was fitted with "
+                f"{self.n_outputs_}: training goes on with the outputs the network was "
+                "built for."
+            )
+        support = self._target_support()
+        if support in SUPPORT_CONDITIONS:
+            self._check_support(y, support)
+        # The fitted encoding: the network's outputs keep their meaning.
+        return (y - self.target_loc_) / self.target_scale_
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train one epoch on ``(X, y)``, from the current weights if fitted.
+
+        For data that do not fit in memory, or that arrive over time: each call is one
+        pass over the chunk in mini-batches, with no validation split, keeping the
+        optimizer's state from call to call (as ``MLPRegressor.partial_fit``). The
+        first call fixes the target encoding (location and scale of y) from its chunk,
+        so make it representative. Pass the model through
+        ``dask_ml.wrappers.Incremental`` to stream a dask array.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row's NLL.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one more epoch.
+        """
+        return self._fit(X, y, sample_weight, hasattr(self, "net_"), epochs=1)
 
     def _check_support(self, y, support):
         condition, inside = SUPPORT_CONDITIONS[support]
@@ -318,6 +360,7 @@ class HeteroscedasticRegressor(_NormalRegressor):
         device="cpu",
         n_threads=None,
         verbose=0,
+        warm_start=False,
         variance_link="softplus",
         variance_floor=1e-6,
     ):
@@ -340,6 +383,7 @@ class HeteroscedasticRegressor(_NormalRegressor):
             device=device,
             n_threads=n_threads,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.variance_link = variance_link
         self.variance_floor = variance_floor
@@ -471,6 +515,7 @@ class DistributionRegressor(_NormalRegressor):
         device="cpu",
         n_threads=None,
         verbose=0,
+        warm_start=False,
         distribution="normal",
         dispersion="per_row",
     ):
@@ -493,6 +538,7 @@ class DistributionRegressor(_NormalRegressor):
             device=device,
             n_threads=n_threads,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.distribution = distribution
         self.dispersion = dispersion
@@ -597,6 +643,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
         device="cpu",
         n_threads=None,
         verbose=0,
+        warm_start=False,
         variance_link="softplus",
         variance_floor=1e-6,
         n_components=3,
@@ -620,6 +667,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
             device=device,
             n_threads=n_threads,
             verbose=verbose,
+            warm_start=warm_start,
             variance_link=variance_link,
             variance_floor=variance_floor,
         )

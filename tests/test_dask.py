@@ -1,14 +1,15 @@
-"""The grid search scales out on dask.distributed through joblib's dask backend."""
+"""dask: grid searches scale out through joblib's dask backend, and dask arrays stream
+through partial_fit with dask_ml's Incremental."""
 
 import joblib
 import numpy as np
 import pytest
-from sklearn.datasets import load_diabetes
+from sklearn.datasets import load_diabetes, load_iris
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skprob import GaussianRegressor, predict_dist
+from skprob import CategoricalClassifier, GaussianRegressor, predict_dist
 from skprob.metrics import nll_scorer
 
 distributed = pytest.importorskip("distributed")
@@ -49,3 +50,41 @@ def test_grid_search_on_a_local_dask_cluster():
     np.testing.assert_allclose(
         predict_dist(on_dask, X[:5]).std(), predict_dist(local, X[:5]).std()
     )
+
+
+def test_incremental_streams_a_dask_array_through_partial_fit():
+    """dask_ml's Incremental feeds a dask array to partial_fit block by block: the model
+    equals the one trained by calling partial_fit on the same blocks in turn."""
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    da = pytest.importorskip("dask.array")
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    order = np.random.RandomState(0).permutation(len(y))
+    X, y = X[order], y[order]
+    params = {"hidden_layer_sizes": (16,), "n_estimators": 2, "random_state": 0}
+    classes = np.unique(y)
+    X_dask, y_dask = da.from_array(X, chunks=50), da.from_array(y, chunks=50)
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        incremental = wrappers.Incremental(
+            CategoricalClassifier(**params), shuffle_blocks=False
+        )
+        incremental.fit(X_dask, y_dask, classes=classes)
+        for _ in range(4):
+            incremental.partial_fit(X_dask, y_dask, classes=classes)
+        streamed = incremental.estimator_
+    local = CategoricalClassifier(**params)
+    for _ in range(5):
+        for start in range(0, len(y), 50):
+            local.partial_fit(X[start : start + 50], y[start : start + 50], classes=classes)
+    assert streamed.n_iter_ == local.n_iter_ == 15
+    np.testing.assert_array_equal(streamed.predict_proba(X), local.predict_proba(X))
+    assert streamed.score(X, y) > 0.7
