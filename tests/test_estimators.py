@@ -7,8 +7,9 @@ import pytest
 import scipy.sparse as sp
 import torch
 from sklearn.base import clone
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skprob import (
@@ -192,13 +193,33 @@ def test_early_stopping_holds_out_validation_rows():
     auto = CategoricalClassifier(
         n_estimators=1, hidden_layer_sizes=(16,), random_state=0
     ).fit(X, y)
-    # "auto" turns early stopping on from 200 rows, and keeps the best epoch.
+    # "auto" turns early stopping on from 64 rows, and keeps the best epoch.
     assert len(auto.validation_loss_curve_) == auto.n_iter_
     assert auto.best_validation_loss_ == auto.validation_loss_curve_.min()
     off = CategoricalClassifier(early_stopping=False, **SMALL).fit(X, y)
     assert not hasattr(off, "validation_loss_curve_")
-    small = CategoricalClassifier(**SMALL).fit(X[:199], y[:199])
-    assert not hasattr(small, "validation_loss_curve_")
+    at_threshold = CategoricalClassifier(**SMALL).fit(X[:64], y[:64])
+    assert len(at_threshold.validation_loss_curve_) == at_threshold.n_iter_
+    below = CategoricalClassifier(**SMALL).fit(X[:63], y[:63])
+    assert not hasattr(below, "validation_loss_curve_")
+
+
+def test_a_search_on_small_data_stops_early_in_every_fold_and_the_refit():
+    # 100 rows in 5 folds: each fold trains on 80 rows and the refit on 100. All of
+    # them must hold out validation rows, or the folds would score a model trained
+    # differently from the one the search returns.
+    X, y = make_regression(n_samples=100, n_features=4, noise=5.0, random_state=0)
+    search = GridSearchCV(
+        HeteroscedasticRegressor(**SMALL),
+        {"hidden_layer_sizes": [(8,), (16,)]},
+        cv=5,
+        return_train_score=False,
+    )
+    folds = cross_validate(search.estimator, X, y, cv=5, return_estimator=True)["estimator"]
+    assert all(hasattr(model, "validation_loss_curve_") for model in folds)
+    search.fit(X, y)
+    assert hasattr(search.best_estimator_, "validation_loss_curve_")
+    assert np.isfinite(search.best_score_)
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
