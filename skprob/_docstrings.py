@@ -39,7 +39,8 @@ default="relu"
         (see ``early_stopping``), is a budget of 20,000 optimizer steps and at least 200
         epochs: the same amount of training for 300 rows as for 40,000, where a count of
         epochs would give the small data a few hundred steps. Without a validation split
-        nothing tells overfitting from progress, and "auto" is 200 epochs.
+        nothing tells overfitting from progress, and "auto" is 200 epochs; so it is for
+        ``optimizer="lbfgs"``, whose epoch is one full-batch step.
     weight_decay : float or "auto", default="auto"
         L2 penalty ``weight_decay / 2 * sum(W ** 2)`` on the weight matrices (not the
         biases), added to the mean NLL while training. "auto", with a validation split
@@ -62,7 +63,7 @@ default="relu"
     n_iter_no_change : int or "auto", default="auto"
         Epochs without improvement before training stops. "auto", with a validation
         split, is 1,000 optimizer steps' worth of epochs (at least 10): patience measured
-        in updates, not passes; without one, 10 epochs.
+        in updates, not passes; without one, or with ``optimizer="lbfgs"``, 10 epochs.
     tol : float, default=1e-4
         Smallest decrease of the monitored loss that counts as an improvement.
     random_state : int, RandomState instance or None, default=None

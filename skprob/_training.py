@@ -38,9 +38,9 @@ OPTIMIZERS = {
 #: (7 validation rows at the default fraction). Even a few validation rows keep the
 #: heteroscedastic model from shrinking sigma onto the training points: 5-fold NLL on
 #: 50 diabetes rows 5.60 with a split against 14.3 without, on 100 rows 5.49 against
-#: 7.89 (``benchmarks/bench_small_data.py``). Below it, training uses all rows, so that sklearn's
-#: weight-equivalence check (15 rows with integer weights against at most 60 repeated
-#: rows) compares two fits on the same path.
+#: 7.89 (``benchmarks/bench_small_data.py``). Below it, training uses all rows, so
+#: that sklearn's weight-equivalence check (15 rows with integer weights against at
+#: most 60 repeated rows) compares two fits on the same path.
 AUTO_EARLY_STOPPING_MIN_ROWS = 64
 
 #: ``batch_size="auto"``: about this many steps an epoch, ...
@@ -107,7 +107,9 @@ class TrainingSchedule:
             batch_size = min(estimator.batch_size, n_train)
         steps_per_epoch = math.ceil(n_train / batch_size)
         max_epochs, patience = AUTO_EPOCHS, AUTO_PATIENCE
-        if validation:
+        # L-BFGS takes one full-batch step of up to 20 iterations an epoch: counted in
+        # steps, the budget would be thousands of epochs and the patience a thousand.
+        if validation and estimator.optimizer != "lbfgs":
             max_epochs = max(max_epochs, math.ceil(AUTO_MAX_STEPS / steps_per_epoch))
             patience = max(patience, math.ceil(AUTO_PATIENCE_STEPS / steps_per_epoch))
         if estimator.max_epochs != "auto":

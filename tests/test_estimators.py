@@ -1,6 +1,7 @@
 """Behaviour every estimator shares: validation, errors, reproducibility, persistence."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -8,7 +9,7 @@ import scipy.sparse as sp
 import torch
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -230,6 +231,22 @@ def test_explicit_early_stopping_on_small_data(Estimator, data):
     assert np.isfinite(estimator.best_validation_loss_)
 
 
+def test_a_search_warns_at_most_once_per_fit():
+    # Every fit stops at max_epochs while still improving: one ConvergenceWarning each,
+    # however many members the ensemble has, and nothing else.
+    X, y = make_regression(n_samples=120, n_features=4, noise=5.0, random_state=0)
+    search = GridSearchCV(
+        GaussianRegressor(max_epochs=2, n_estimators=3, hidden_layer_sizes=(8,)),
+        {"learning_rate": [1e-3, 3e-3]},
+        cv=3,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    categories = [warning.category for warning in caught]
+    assert categories == [ConvergenceWarning] * (2 * 3 + 1)
+
+
 def test_training_stops_when_the_loss_stops_improving(data):
     X, y = data
     estimator = GaussianRegressor(
@@ -239,8 +256,6 @@ def test_training_stops_when_the_loss_stops_improving(data):
 
 
 def test_max_epochs_reached_warns():
-    from sklearn.exceptions import ConvergenceWarning
-
     X, y = make_classification(n_samples=100, random_state=0)
     with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
         CategoricalClassifier(max_epochs=2).fit(X, y)
