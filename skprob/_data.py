@@ -31,12 +31,18 @@ def row_number_dtype(n_rows):
     return torch.int32 if n_rows < 2**31 else torch.int64
 
 
+def densifies_whole(shape, dtype):
+    """Whether sparse features of ``shape`` are densified once (their dense copy in
+    ``dtype`` takes at most :data:`DENSIFY_SPARSE_BELOW_BYTES`)."""
+    n_rows, n_columns = shape
+    return n_rows * n_columns * dtype.itemsize <= DENSIFY_SPARSE_BELOW_BYTES
+
+
 def _to_tensor(array, dtype):
     if array is None:
         return None
     if sp.issparse(array):
-        dense_bytes = array.shape[0] * array.shape[1] * dtype.itemsize
-        if dense_bytes > DENSIFY_SPARSE_BELOW_BYTES:
+        if not densifies_whole(array.shape, dtype):
             return sp.csr_array(array)
         array = array.toarray()
     with warnings.catch_warnings():

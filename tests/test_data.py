@@ -81,10 +81,78 @@ def test_the_same_generator_seed_gives_the_same_order():
     assert not np.array_equal(order(1), order(2))
 
 
-def test_mean_weight_of_a_subset_is_its_own():
+def test_mean_weight_is_the_sets_own_and_a_subset_leaves_its_parent_alone():
     data, _, _ = make_data()
-    subset = data.subset([0, 22])
-    assert subset.mean_weight == 1.5
+    weights = np.linspace(1, 2, 23)
+    assert data.mean_weight == weights.mean()
+    # Rows 0 and 1 have a mean weight far from the whole set's (1.5).
+    subset = data.subset([0, 1])
+    assert subset.mean_weight == weights[[0, 1]].mean()
+    assert subset.mean_weight != data.mean_weight
+    assert data.rows is None
+    assert data.mean_weight == weights.mean()
+    nested = subset.subset([1])
+    assert nested.mean_weight == weights[1]
+    np.testing.assert_array_equal(subset.rows.numpy(), [[0, 1]])
+    unweighted = ArrayData(np.ones((3, 1)), np.ones(3), dtype=torch.float64)
+    assert unweighted.mean_weight is None
+    assert unweighted.subset([0]).mean_weight is None
+
+
+def test_batches_in_order_visit_every_row_once_with_its_weight():
+    data, X, y = make_data()
+    batches = list(TensorBatches(data, batch_size=5, shuffle=False))
+    assert len(TensorBatches(data, batch_size=5)) == len(batches) == 5
+    assert [len(b[0]) for b in batches] == [5, 5, 5, 5, 3]
+    np.testing.assert_array_equal(np.concatenate([b[0].numpy() for b in batches]), X)
+    np.testing.assert_array_equal(np.concatenate([b[1][0].numpy() for b in batches]), y)
+    np.testing.assert_array_equal(
+        np.concatenate([b[1][1].numpy() for b in batches]), np.linspace(1, 2, 23)
+    )
+    assert all(b[1][2] == data.mean_weight for b in batches)
+    # A subset in order: its own rows, in its own order, every one of them.
+    rows = [7, 3, 20, 0, 11]
+    subset_batches = list(TensorBatches(data.subset(rows), batch_size=2))
+    seen = np.concatenate([b[1][0].numpy()[0] for b in subset_batches])
+    np.testing.assert_array_equal(seen, y[rows])
+
+
+def test_one_full_batch_comes_in_order_even_when_shuffled():
+    data, _, y = make_data()
+    generator = torch.Generator().manual_seed(0)
+    (batch,) = TensorBatches(data, batch_size=50, shuffle=True, generator=generator)
+    np.testing.assert_array_equal(batch[1][0].numpy(), y)
+
+
+def test_member_rows_of_the_whole_set_of_one_subset_and_of_several():
+    data, _, _ = make_data(n=4)
+    np.testing.assert_array_equal(data.member_rows(2).numpy(), [[0, 1, 2, 3]] * 2)
+    np.testing.assert_array_equal(data.subset([2, 0]).member_rows(3).numpy(), [[2, 0]] * 3)
+    several = data.subset([[1, 2], [3, 0]])
+    np.testing.assert_array_equal(several.member_rows(2).numpy(), [[1, 2], [3, 0]])
+    assert len(several) == 2
+
+
+def test_row_numbers_are_int32_below_2_to_the_31():
+    from skprob._data import row_number_dtype
+
+    assert row_number_dtype(2**31 - 1) == torch.int32
+    assert row_number_dtype(2**31) == torch.int64
+
+
+def test_sparse_features_are_densified_whole_up_to_256_mib_of_dense_copy():
+    from skprob._data import densifies_whole
+
+    # 2**20 rows x 32 float64 columns is exactly 256 MiB dense; one more column is over.
+    assert densifies_whole((2**20, 32), torch.float64)
+    assert not densifies_whole((2**20, 33), torch.float64)
+    # The same bytes in other shapes and dtypes.
+    assert densifies_whole((2**25, 1), torch.float64)
+    assert not densifies_whole((2**25 + 1, 1), torch.float64)
+    assert densifies_whole((2**20, 64), torch.float32)
+    assert not densifies_whole((2**20, 64), torch.float64)
+    dense = ArrayData(sp.csr_matrix(np.eye(3)), dtype=torch.float32).X
+    assert isinstance(dense, torch.Tensor) and dense.dtype == torch.float32
 
 
 def test_sparse_rows_are_densified_per_batch(monkeypatch):
