@@ -158,7 +158,7 @@ def test_binary_reliability_curve_is_sklearns_calibration_curve():
 def test_expected_calibration_error_by_hand():
     y = np.array([0, 1, 1, 0, 1, 1])
     prob = np.array([0.1, 0.2, 0.9, 0.7, 0.8, 0.95])
-    # Two bins: [0, 0.5) holds 0.1, 0.2 (positives 1/2); [0.5, 1] holds 0.7, 0.8, 0.9,
+    # Two bins: [0, 0.5] holds 0.1, 0.2 (positives 1/2); (0.5, 1] holds 0.7, 0.8, 0.9,
     # 0.95 (positives 3/4).
     expected = (2 / 6) * abs(0.5 - 0.15) + (4 / 6) * abs(0.75 - 0.8375)
     assert expected_calibration_error(y, prob, n_bins=2) == pytest.approx(expected)

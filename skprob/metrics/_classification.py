@@ -34,7 +34,9 @@ def _bin_index(confidence, n_bins, strategy):
         edges = np.quantile(confidence, np.linspace(0, 1, n_bins + 1))
     else:
         raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}.")
-    return np.clip(np.searchsorted(edges[1:-1], confidence, side="right"), 0, n_bins - 1)
+    # A probability on an edge goes to the bin below it, as in sklearn's
+    # calibration_curve: bins are (a, b], the first [0, b].
+    return np.clip(np.searchsorted(edges[1:-1], confidence, side="left"), 0, n_bins - 1)
 
 
 def reliability_curve(
