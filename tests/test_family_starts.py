@@ -1,0 +1,183 @@
+"""Every family's start: the weighted constant fit, its statistics computed here another
+way, and the edges where a statistic would give an unusable start (a class never seen,
+all-zero counts, a constant target)."""
+
+import numpy as np
+import pytest
+from scipy.special import expit, softmax
+
+from skprob.families import (
+    FAMILIES,
+    Bernoulli,
+    Categorical,
+    ConstantDispersion,
+    DistributionFamily,
+    Gamma,
+    Laplace,
+    LogNormal,
+    NegativeBinomial,
+    Normal,
+    NormalMixture,
+    Poisson,
+    StudentT,
+)
+
+RNG = np.random.RandomState(7)
+N = 41
+WEIGHTS = RNG.randint(1, 6, size=N).astype(float)
+
+
+def start_params(family, y, weights=WEIGHTS):
+    raw = family.initial_raw(y, weights)
+    assert raw.shape == (family.n_network_outputs + family.n_shared_outputs,)
+    assert np.isfinite(raw).all()
+    return family.params_numpy(raw[None, :]), raw
+
+
+def weighted_moments(y):
+    """Mean and variance as repeated rows give them."""
+    repeated = np.repeat(y, WEIGHTS.astype(int), axis=0)
+    return repeated.mean(axis=0), repeated.var(axis=0)
+
+
+def test_the_registry_holds_every_family_under_its_name():
+    expected = {
+        "normal": Normal,
+        "normal_mixture": NormalMixture,
+        "laplace": Laplace,
+        "student_t": StudentT,
+        "lognormal": LogNormal,
+        "gamma": Gamma,
+        "poisson": Poisson,
+        "negative_binomial": NegativeBinomial,
+        "bernoulli": Bernoulli,
+        "categorical": Categorical,
+    }
+    assert dict(FAMILIES) == expected
+    assert all(issubclass(cls, DistributionFamily) for cls in FAMILIES.values())
+
+
+@pytest.mark.parametrize("heteroscedastic", [False, True])
+def test_normal_starts_at_the_weighted_mean_and_variance(heteroscedastic):
+    y = RNG.normal(3.0, 2.0, size=(N, 2))
+    params, _ = start_params(Normal(2, heteroscedastic=heteroscedastic), y)
+    mean, variance = weighted_moments(y)
+    np.testing.assert_allclose(params["loc"][0], mean, rtol=1e-12)
+    np.testing.assert_allclose(params["scale"][0] ** 2, variance, rtol=1e-9)
+
+
+def test_a_constant_target_starts_with_unit_variance():
+    # Its variance, 0, is no start: every family of real targets takes 1 instead.
+    y = np.full((N, 1), 2.5)
+    for family in (Normal(1, heteroscedastic=True), LogNormal(1), NormalMixture(1)):
+        params, _ = start_params(family, y)
+        spread = params["sigma"] if "sigma" in params else params["scale"]
+        np.testing.assert_allclose(spread**2, 1.0, rtol=1e-9)
+    laplace, _ = start_params(Laplace(1), y)
+    np.testing.assert_allclose(laplace["loc"], 2.5)
+    np.testing.assert_allclose(laplace["scale"], 1.0, rtol=1e-9)
+    student, _ = start_params(StudentT(1), y)
+    np.testing.assert_allclose(student["scale"] ** 2 * 10 / 8, 1.0, rtol=1e-9)
+
+
+def test_laplace_starts_at_the_weighted_median_and_mean_absolute_deviation():
+    y = RNG.standard_cauchy(size=(N, 1))
+    params, _ = start_params(Laplace(1), y)
+    repeated = np.repeat(y[:, 0], WEIGHTS.astype(int))
+    median = np.sort(repeated)[(len(repeated) - 1) // 2]
+    np.testing.assert_allclose(params["loc"][0], [median])
+    np.testing.assert_allclose(
+        params["scale"][0], [np.mean(np.abs(repeated - median))], rtol=1e-9
+    )
+
+
+def test_student_t_starts_with_ten_degrees_of_freedom_and_y_s_variance():
+    y = RNG.normal(1.0, 3.0, size=(N, 1))
+    params, _ = start_params(StudentT(1), y)
+    mean, variance = weighted_moments(y)
+    np.testing.assert_allclose(params["df"][0], [10.0], rtol=1e-9)
+    np.testing.assert_allclose(params["loc"][0], mean, rtol=1e-12)
+    # The t's variance, scale^2 df / (df - 2), is y's.
+    np.testing.assert_allclose(params["scale"][0] ** 2 * 10 / 8, variance, rtol=1e-9)
+
+
+def test_lognormal_starts_at_the_moments_of_log_y():
+    y = np.exp(RNG.normal(0.5, 0.7, size=(N, 1)))
+    params, _ = start_params(LogNormal(1), y)
+    mean, variance = weighted_moments(np.log(y))
+    np.testing.assert_allclose(params["mu"][0], mean, rtol=1e-12)
+    np.testing.assert_allclose(params["sigma"][0] ** 2, variance, rtol=1e-9)
+
+
+def test_gamma_starts_at_the_mean_and_the_shape_of_the_moments():
+    y = RNG.gamma(3.0, 2.0, size=(N, 1))
+    params, _ = start_params(Gamma(1), y)
+    mean, variance = weighted_moments(y)
+    np.testing.assert_allclose(params["mean"][0], mean, rtol=1e-12)
+    np.testing.assert_allclose(params["shape"][0], mean**2 / variance, rtol=1e-9)
+    # A nearly constant positive target: the shape is held at 1e6, not 1e12.
+    nearly, _ = start_params(Gamma(1), 5.0 + 1e-6 * RNG.uniform(size=(N, 1)))
+    np.testing.assert_allclose(nearly["shape"][0], [1e6], rtol=1e-6)
+
+
+def test_poisson_starts_at_the_weighted_mean_and_all_zeros_at_a_small_rate():
+    y = RNG.poisson(4.0, size=(N, 2)).astype(float)
+    params, _ = start_params(Poisson(2), y)
+    np.testing.assert_allclose(params["rate"][0], weighted_moments(y)[0], rtol=1e-12)
+    zeros, _ = start_params(Poisson(1), np.zeros((N, 1)))
+    np.testing.assert_allclose(zeros["rate"], 1e-3)
+
+
+def test_negative_binomial_starts_at_the_size_of_the_moments_and_caps_it():
+    y = RNG.negative_binomial(3, 0.3, size=(N, 1)).astype(float)
+    params, _ = start_params(NegativeBinomial(1), y)
+    mean, variance = weighted_moments(y)
+    assert variance > mean
+    np.testing.assert_allclose(params["mean"][0], mean, rtol=1e-12)
+    np.testing.assert_allclose(params["size"][0], mean**2 / (variance - mean), rtol=1e-9)
+    # Under-dispersed counts (variance below the mean) start near a Poisson: size 1e4.
+    under, _ = start_params(NegativeBinomial(1), np.tile([[2.0], [3.0]], (20, 1)), None)
+    np.testing.assert_allclose(under["size"], 1e4, rtol=1e-9)
+    zeros, _ = start_params(NegativeBinomial(1), np.zeros((N, 1)))
+    np.testing.assert_allclose(zeros["mean"], 1e-3)
+
+
+def test_bernoulli_starts_at_the_weighted_rate_and_clips_a_single_class():
+    y = (RNG.uniform(size=N) < 0.3).astype(float)
+    _, raw = start_params(Bernoulli(), y)
+    np.testing.assert_allclose(expit(raw), [weighted_moments(y)[0]], rtol=1e-12)
+    for constant, rate in ((0.0, 1e-6), (1.0, 1 - 1e-6)):
+        _, raw = start_params(Bernoulli(), np.full(N, constant))
+        np.testing.assert_allclose(expit(raw), [rate], rtol=1e-9)
+
+
+def test_categorical_starts_at_the_weighted_frequencies_and_clips_a_missing_class():
+    y = RNG.randint(0, 3, size=N)
+    _, raw = start_params(Categorical(4), y)
+    counts = np.bincount(np.repeat(y, WEIGHTS.astype(int)), minlength=4)
+    frequencies = counts / counts.sum()
+    # Class 3 never occurs: it starts at 1e-6, not at minus infinity.
+    np.testing.assert_allclose(softmax(raw)[:3], frequencies[:3], rtol=1e-5)
+    np.testing.assert_allclose(softmax(raw)[3], 1e-6, rtol=1e-3)
+    # Centred logits: softmax does not see a shift, and the start stays near zero.
+    assert abs(raw.mean()) < 1e-12
+
+
+def test_mixture_starts_with_equal_weights_at_the_weighted_quantiles():
+    y = RNG.normal(size=(N, 1))
+    params, raw = start_params(NormalMixture(3), y)
+    np.testing.assert_allclose(np.exp(params["log_weights"][0]), 1 / 3)
+    repeated = np.sort(np.repeat(y[:, 0], WEIGHTS.astype(int)))
+    levels = (np.arange(3) + 0.5) / 3
+    expected = repeated[np.ceil(levels * len(repeated)).astype(int) - 1]
+    np.testing.assert_allclose(params["loc"][0], expected)
+    variance = weighted_moments(y)[1][0]
+    np.testing.assert_allclose(params["scale"][0] ** 2, variance / 9, rtol=1e-9)
+
+
+def test_constant_dispersion_starts_the_shared_parameters_where_the_family_does():
+    y = RNG.gamma(2.0, size=(N, 1))
+    family = ConstantDispersion(Gamma(1))
+    raw = family.initial_raw(y, WEIGHTS)
+    np.testing.assert_allclose(raw, Gamma(1).initial_raw(y, WEIGHTS))
+    assert (family.n_network_outputs, family.n_shared_outputs) == (1, 1)
