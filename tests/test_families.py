@@ -150,3 +150,15 @@ def test_written_out_nll_equals_the_torch_distribution_log_prob(family):
         y = torch.as_tensor(RNG.randint(0, 4, size=50))
     expected = -family.torch_distribution(family.params(raw)).log_prob(y)
     np.testing.assert_allclose(family.nll(raw, y).numpy(), expected.numpy(), rtol=1e-12)
+
+
+def test_unlikely_classes_keep_their_exact_log_probability():
+    # exp(-1600) underflows to 0: log(probs) would give -inf, a log loss of infinity.
+    dist = Categorical(3).scipy_distribution({"logits": np.array([[800.0, 0.0, -800.0]])})
+    np.testing.assert_allclose(dist.logpmf([2]), [-1600.0])
+    np.testing.assert_allclose(dist.logpmf([1]), [-800.0])
+    assert dist.pmf([2])[0] == 0.0
+    family = Bernoulli()
+    log_probs = family.class_log_probs({"logits": torch.tensor([900.0])}).numpy()
+    binary = family.distribution_from_log_probs(log_probs, classes=np.array(["a", "b"]))
+    np.testing.assert_allclose(binary.logpmf(["a"]), [-900.0])
