@@ -68,3 +68,53 @@ def test_bad_inputs_are_clear_errors(probs):
         CategoricalDistribution(probs).pmf([0, 1])
     with pytest.raises(ValueError, match="confidence"):
         CategoricalDistribution(probs).interval(1.5)
+
+
+def test_cdf_between_and_beyond_the_classes(probs):
+    dist = CategoricalDistribution(probs)
+    rows = per_row(probs)
+    for k in (-7.5, -1.5, -0.5, 0.5, 2.999, 3.5, 10.0):
+        np.testing.assert_allclose(dist.cdf(k), [r.cdf(k) for r in rows], atol=1e-12)
+    labelled = CategoricalDistribution(probs, classes=[2, 7, 11, 20])
+    np.testing.assert_allclose(labelled.cdf(1), 0.0)
+    np.testing.assert_allclose(labelled.cdf(7), probs[:, :2].sum(axis=1))
+    np.testing.assert_allclose(labelled.cdf(10), probs[:, :2].sum(axis=1))
+    np.testing.assert_allclose(labelled.cdf(99), 1.0)
+
+
+def test_ppf_at_the_ends_and_outside_zero_one():
+    # Ten classes of 0.1: the cumulative sum ends a hair under 1 in floating point.
+    probs = np.full((2, 10), 0.1)
+    assert np.cumsum(probs[0])[-1] < 1.0
+    dist = CategoricalDistribution(probs)
+    np.testing.assert_array_equal(dist.ppf(1.0), [9.0, 9.0])
+    np.testing.assert_array_equal(dist.ppf(0.0), [0.0, 0.0])
+    np.testing.assert_array_equal(dist.ppf(np.array([0.1, 0.1000001])), [0.0, 1.0])
+    assert np.isnan(dist.ppf(1.5)).all() and np.isnan(dist.ppf(-0.1)).all()
+    labelled = CategoricalDistribution(probs, classes=list("abcdefghij"))
+    np.testing.assert_array_equal(labelled.ppf(1.0), ["j", "j"])
+    with pytest.raises(ValueError, match=r"q must be in \[0, 1\]"):
+        labelled.ppf(1.5)
+
+
+def test_interval_at_confidence_zero_and_one(probs):
+    dist = CategoricalDistribution(probs)
+    low, high = dist.interval(0.0)
+    np.testing.assert_array_equal(low, dist.ppf(0.5))
+    np.testing.assert_array_equal(high, dist.ppf(0.5))
+    low, high = dist.interval(1.0)
+    np.testing.assert_array_equal(low, np.zeros(len(probs)))
+    np.testing.assert_array_equal(high, dist.ppf(1.0))
+    with pytest.raises(ValueError, match="confidence"):
+        dist.interval(-0.1)
+
+
+def test_rvs_shapes_and_labels(probs):
+    dist = CategoricalDistribution(probs, classes=["a", "b", "c", "d"])
+    one = dist.rvs(random_state=0)
+    assert one.shape == (len(probs),)
+    assert set(one) <= {"a", "b", "c", "d"}
+    assert dist.rvs(size=(3, 2), random_state=0).shape == (3, 2, len(probs))
+    # A class of probability 0 is never drawn; one of probability 1 always is.
+    certain = CategoricalDistribution([[0.0, 1.0, 0.0]])
+    np.testing.assert_array_equal(certain.rvs(size=200, random_state=0), np.ones((200, 1)))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 from scipy import stats
+from scipy.special import expit
 
 from skprob.families import Bernoulli, Categorical, Normal
 from skprob.links import POSITIVE_LINKS, positive_link
@@ -162,3 +163,12 @@ def test_unlikely_classes_keep_their_exact_log_probability():
     log_probs = family.class_log_probs({"logits": torch.tensor([900.0])}).numpy()
     binary = family.distribution_from_log_probs(log_probs, classes=np.array(["a", "b"]))
     np.testing.assert_allclose(binary.logpmf(["a"]), [-900.0])
+
+
+def test_bernoulli_scipy_distribution_is_the_sigmoid_of_the_logits():
+    logits = np.array([-800.0, -1.0, 0.0, 2.0, 800.0])
+    dist = Bernoulli().scipy_distribution({"logits": logits})
+    expected = expit(logits)
+    np.testing.assert_allclose(dist.pmf(1), expected, rtol=1e-12)
+    np.testing.assert_allclose(dist.mean(), expected, rtol=1e-12)
+    assert np.isfinite(Bernoulli().moments({"logits": logits})[1]).all()

@@ -15,8 +15,8 @@ class DistributionFamily(ABC):
     homoscedastic scale, say). Their concatenation, ``raw`` of shape
     ``(n_rows, n_network_outputs + n_shared_outputs)``, is all a family needs: it applies
     the links (:meth:`params`), builds the ``torch.distributions`` object in its stable
-    parameterisation (:meth:`torch_distribution`), and from there the NLL, the point
-    prediction and the user-facing distribution.
+    parameterisation (:meth:`torch_distribution`), and from there the NLL, the moments
+    (what ``predict`` returns) and the user-facing distribution.
 
     A new family is one subclass of this and one line in ``skprob.families.FAMILIES``.
 
@@ -74,10 +74,6 @@ class DistributionFamily(ABC):
         -------
         raw : ndarray of shape (n_network_outputs + n_shared_outputs,)
         """
-
-    @abstractmethod
-    def point_prediction(self, params):
-        """The mode of the distribution (what ``predict`` returns), as a tensor."""
 
     @abstractmethod
     def scipy_distribution(self, params):

@@ -53,9 +53,6 @@ class Bernoulli(DistributionFamily):
         rate = np.clip(np.average(y, weights=sample_weight), _EPS, 1 - _EPS)
         return np.array([logit(rate)])
 
-    def point_prediction(self, params):
-        return (params["logits"] > 0).long()
-
     def class_log_probs(self, params):
         """``[log(1 - lambda), log(lambda)]`` per row, as log-sigmoids of -z and z."""
         z = params["logits"]

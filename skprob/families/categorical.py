@@ -62,9 +62,6 @@ class Categorical(DistributionFamily):
         log_frequencies = np.log(frequencies)
         return log_frequencies - log_frequencies.mean()
 
-    def point_prediction(self, params):
-        return params["logits"].argmax(dim=1)
-
     def class_log_probs(self, params):
         """Log-softmax of the logits."""
         return torch.log_softmax(params["logits"], dim=1)

@@ -68,9 +68,6 @@ class Gamma(DistributionFamily):
         excess = torch.as_tensor(shape - self.shape_floor, dtype=torch.float64)
         return np.concatenate([np.log(mean), self._link.inv(excess).numpy()])
 
-    def point_prediction(self, params):
-        return params["mean"]
-
     def moments(self, params):
         return params["mean"], params["mean"] ** 2 / params["shape"]
 

@@ -65,9 +65,6 @@ class Laplace(DistributionFamily):
         excess = torch.as_tensor(spread - self.scale_floor, dtype=torch.float64)
         return np.concatenate([median, self._link.inv(excess).numpy()])
 
-    def point_prediction(self, params):
-        return params["loc"]
-
     def moments(self, params):
         return params["loc"], 2 * params["scale"] ** 2
 

@@ -72,9 +72,6 @@ class LogNormal(DistributionFamily):
         excess = torch.as_tensor(variance - self.variance_floor, dtype=torch.float64)
         return np.concatenate([mean, self._link.inv(excess).numpy()])
 
-    def point_prediction(self, params):
-        return torch.exp(params["mu"] + 0.5 * params["sigma"] ** 2)
-
     def moments(self, params):
         mu, variance = params["mu"], params["sigma"] ** 2
         return np.exp(mu + variance / 2), np.expm1(variance) * np.exp(2 * mu + variance)

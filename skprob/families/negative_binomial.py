@@ -83,9 +83,6 @@ class NegativeBinomial(DistributionFamily):
         excess = torch.as_tensor(size - self.size_floor, dtype=torch.float64)
         return np.concatenate([np.log(mean), self._link.inv(excess).numpy()])
 
-    def point_prediction(self, params):
-        return params["mean"]
-
     def moments(self, params):
         mean = params["mean"]
         return mean, mean + mean**2 / params["size"]

@@ -124,9 +124,6 @@ class Normal(DistributionFamily):
         raw_variance = self._link.inv(excess)
         return np.concatenate([mean, raw_variance.numpy()])
 
-    def point_prediction(self, params):
-        return params["loc"]
-
     def moments(self, params):
         return params["loc"], params["scale"] ** 2
 

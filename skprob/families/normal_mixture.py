@@ -119,11 +119,6 @@ class NormalMixture(DistributionFamily):
         raw_variance = float(self._link.inv(excess))
         return np.concatenate([np.zeros(k), means, np.full(k, raw_variance)])
 
-    def point_prediction(self, params):
-        """The mixture's mean, ``sum_k pi_k mu_k``, of shape ``(n_rows, 1)``."""
-        weights = params["log_weights"].exp()
-        return (weights * params["loc"]).sum(dim=1, keepdim=True)
-
     def scipy_distribution(self, params):
         return MixtureDistribution(
             stats.norm(loc=params["loc"], scale=params["scale"]),

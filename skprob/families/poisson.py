@@ -69,9 +69,6 @@ class Poisson(DistributionFamily):
         mean = np.average(y, axis=0, weights=sample_weight)
         return np.log(np.maximum(mean, MIN_START_RATE))
 
-    def point_prediction(self, params):
-        return params["rate"]
-
     def moments(self, params):
         return params["rate"], params["rate"]
 

@@ -78,9 +78,6 @@ class StudentT(DistributionFamily):
             [mean, self._link.inv(excess).numpy(), np.full(self.n_targets, raw_df)]
         )
 
-    def point_prediction(self, params):
-        return params["loc"]
-
     def moments(self, params):
         df = params["df"]
         return params["loc"], params["scale"] ** 2 * df / (df - 2)
