@@ -163,3 +163,17 @@ def test_sparse_rows_are_densified_per_batch(monkeypatch):
     assert sp.issparse(data.X)
     X_batch, _ = data.subset([4, 1]).batch(slice(None))
     np.testing.assert_array_equal(X_batch.numpy(), X[[[4, 1]]])
+
+
+def test_sparse_batches_keep_the_dtype_whether_sliced_or_indexed(monkeypatch):
+    from skprob import _data
+
+    monkeypatch.setattr(_data, "DENSIFY_SPARSE_BELOW_BYTES", 0)
+    X = np.arange(12, dtype=np.float64).reshape(6, 2)
+    data = ArrayData(sp.csr_matrix(X), np.zeros(6), dtype=torch.float32)
+    sliced, _ = data.batch(slice(1, 4))
+    assert sliced.dtype == torch.float32
+    np.testing.assert_array_equal(sliced.numpy(), X[1:4])
+    indexed, _ = data.batch(torch.tensor([[5, 0]]))
+    assert indexed.dtype == torch.float32
+    np.testing.assert_array_equal(indexed.numpy(), X[[[5, 0]]])

@@ -197,3 +197,46 @@ def test_probabilities_on_bin_edges_fall_as_in_sklearn():
         expected_true, expected_pred = calibration_curve(y, prob, n_bins=n_bins)
         np.testing.assert_allclose(prob_true, expected_true)
         np.testing.assert_allclose(prob_pred, expected_pred)
+
+
+def test_ece_passes_labels_strategy_and_bins_on_to_the_curve():
+    order = [2, 0, 1]
+    assert expected_calibration_error(
+        Y, PROBA[:, order], labels=LABELS[order], n_bins=2
+    ) == pytest.approx(expected_calibration_error(Y, PROBA, labels=LABELS, n_bins=2))
+    rng = np.random.RandomState(1)
+    # Over-confident at both ends, so that the gaps change sign across bins (with one
+    # sign everywhere the ECE would not depend on the binning).
+    prob = rng.uniform(size=300)
+    y = (rng.uniform(size=300) < 0.5 + 0.5 * (prob - 0.5)).astype(int)
+    for strategy in ("uniform", "quantile"):
+        true, pred, weight = reliability_curve(y, prob, n_bins=10, strategy=strategy)
+        expected = np.sum(weight * np.abs(true - pred)) / weight.sum()
+        assert expected_calibration_error(y, prob, strategy=strategy) == pytest.approx(
+            expected
+        )
+    assert expected_calibration_error(y, prob) != pytest.approx(
+        expected_calibration_error(y, prob, strategy="quantile")
+    )
+    assert expected_calibration_error(y, prob) != pytest.approx(
+        expected_calibration_error(y, prob, n_bins=11)
+    )
+
+
+def test_binary_curve_with_a_single_class_in_y_true():
+    # All positives: the positive class is the only label.
+    prob_true, _, _ = reliability_curve(np.ones(4), [0.2, 0.4, 0.6, 0.8], n_bins=2)
+    np.testing.assert_allclose(prob_true, [1.0, 1.0])
+
+
+def test_randomised_pit_of_counts_follows_random_state():
+    from skprob.metrics import pit
+
+    y = np.array([0.0, 2.0, 5.0, 1.0])
+    dist = stats.poisson(np.array([1.0, 2.0, 3.0, 1.5]))
+    first = pit(y, dist, random_state=0)
+    np.testing.assert_array_equal(first, pit(y, dist, random_state=0))
+    assert not np.array_equal(first, pit(y, dist, random_state=1))
+    draws = np.random.RandomState(0).uniform(size=4)
+    lower, upper = dist.cdf(y - 1), dist.cdf(y)
+    np.testing.assert_allclose(first, lower + draws * (upper - lower))
