@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
+from ._labels import find_labels
 from .families import Bernoulli, Categorical
 
 __all__ = ["BernoulliClassifier", "CategoricalClassifier"]
@@ -45,12 +46,10 @@ class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
 
     def _class_indices(self, y):
         """Each label's index in ``classes_``; a label not among them is an error."""
-        y = np.asarray(y)
-        index = np.clip(np.searchsorted(self.classes_, y), 0, len(self.classes_) - 1)
-        unknown = self.classes_[index] != y
-        if unknown.any():
+        index, unknown = find_labels(self.classes_, np.asarray(y))
+        if unknown:
             raise ValueError(
-                f"y contains the label {y[unknown][0].item()!r}, which is not among the "
+                f"y contains the label {unknown[0]!r}, which is not among the "
                 f"classes {self.classes_.tolist()} of the model (from the first "
                 "partial_fit's classes=, or the first fit)."
             )

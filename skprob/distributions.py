@@ -4,6 +4,8 @@ import numpy as np
 from scipy import special, stats
 from sklearn.utils import check_random_state
 
+from ._labels import find_labels
+
 __all__ = [
     "CategoricalDistribution",
     "DiscreteMixtureDistribution",
@@ -84,12 +86,10 @@ class CategoricalDistribution:
         labels = self._per_row(labels)
         if self.classes is None:
             return labels, None
-        index = np.searchsorted(self.classes, labels)
-        index = np.clip(index, 0, self.n_classes - 1)
-        unknown = self.classes[index] != labels
-        if unknown.any():
+        index, unknown = find_labels(self.classes, labels)
+        if unknown:
             raise ValueError(
-                f"Label {labels[unknown][0].item()!r} is not one of the classes the model "
+                f"Label {unknown[0]!r} is not one of the classes the model "
                 f"knows {self.classes.tolist()}: a class missing from the training data "
                 "has no predicted probability."
             )

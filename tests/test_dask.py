@@ -24,19 +24,24 @@ def make_search():
     )
 
 
+def local_cluster(n_workers):
+    """Worker processes on this machine's loopback interface, one thread each, no
+    dashboard."""
+    return distributed.LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_grid_search_on_a_local_dask_cluster():
     X, y = load_diabetes(return_X_y=True)
     local = make_search().fit(X, y)
-    # Two worker processes on this machine's loopback interface, no dashboard.
     with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
+        local_cluster(n_workers=2) as cluster,
         distributed.Client(cluster) as client,
     ):
         assert len(client.scheduler_info()["workers"]) == 2
@@ -65,13 +70,7 @@ def test_incremental_streams_a_dask_array_through_partial_fit():
     classes = np.unique(y)
     X_dask, y_dask = da.from_array(X, chunks=50), da.from_array(y, chunks=50)
     with (
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
+        local_cluster(n_workers=1) as cluster,
         distributed.Client(cluster),
     ):
         incremental = wrappers.Incremental(
