@@ -2,7 +2,8 @@
 
     python benchmarks/bench_small_data.py
 
-Measures the rule behind ``early_stopping="auto"`` (a validation split from 64 rows on):
+Measures the rule behind ``early_stopping="auto"`` (a validation split for regressors
+from 64 rows on, for classifiers from 200):
 5-fold cross-validated NLL of y (regressors, diabetes) and log loss (classifiers,
 breast_cancer and wine) on the first n rows of a fixed shuffle, with
 ``early_stopping=True`` against ``early_stopping=False``, everything else at the defaults

@@ -56,8 +56,9 @@ default="relu"
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.
         Each ensemble member holds out its own rows and keeps its own best epoch;
         training stops when the members' mean validation NLL stops improving. "auto"
-        turns it on from 64 rows. Without it, training stops when the training loss
-        stops improving by ``tol``.
+        turns it on from 64 rows for regressors and from 200 for classifiers
+        (``benchmarks/README.md`` says why). Without it, training stops when the
+        training loss stops improving by ``tol``.
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out for early stopping (stratified for classifiers).
     n_iter_no_change : int or "auto", default="auto"
