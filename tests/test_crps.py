@@ -6,6 +6,7 @@ cell in a plain loop. ``scoringrules`` (a test dependency on Python >= 3.11) is 
 second, independent implementation of the closed forms.
 """
 
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 from scipy import integrate, stats
 
 from skprob.distributions import DiscreteMixtureDistribution, MixtureDistribution
-from skprob.metrics import crps
+from skprob.metrics import _crps, crps
 from skprob.metrics._crps import crps_from_quantiles, crps_integer_sum, crps_per_element
 
 CONTINUOUS = {
@@ -106,6 +107,51 @@ def test_integer_sum_of_a_count_mixture_is_the_definition():
     )
     np.testing.assert_allclose(crps_integer_sum(ys, dist), expected, rtol=1e-9)
     assert crps(ys, dist) == pytest.approx(np.mean(expected), rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["lognormal", "lognormal_wide", "gamma", "gamma_peaked"])
+def test_targets_at_and_below_zero_are_the_integral_without_warnings(name):
+    # y = 0 is the lower end of the support: the indicator is 1 on all of it.
+    frozen = CONTINUOUS[name]
+    ys = np.array([0.0, -2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = crps_per_element(ys, _broadcast(frozen, len(ys)))
+    expected = [crps_by_integration(frozen, y) for y in ys]
+    np.testing.assert_allclose(scores, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("df", [1.0, 0.7])
+def test_a_student_t_without_a_mean_has_infinite_crps_and_no_warning(df):
+    # The CRPS is finite only where E|X| is (df > 1).
+    dist = stats.t(df=np.full(2, df), loc=np.zeros(2), scale=np.ones(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = crps_per_element(np.array([0.0, 2.0]), dist)
+    assert np.isinf(scores).all()
+
+
+def test_the_quantile_form_is_the_midpoint_rule_written_out(monkeypatch):
+    # 2 / n * sum over the n midpoint levels of the pinball loss of the tau-quantile,
+    # on integer targets (the form computes in floats).
+    frozen = stats.norm(loc=0.3, scale=1.7)
+    y = np.array([-1, 0, 2])
+    levels = np.array([0.125, 0.375, 0.625, 0.875])
+    expected = [
+        2
+        / 4
+        * sum((float(t < q) - tau) * (q - t) for tau, q in zip(levels, frozen.ppf(levels)))
+        for t in y
+    ]
+    dist = _broadcast(frozen, len(y))
+    np.testing.assert_allclose(
+        crps_from_quantiles(y, dist, n_levels=4), expected, rtol=1e-12
+    )
+    # In chunks of one level each (chunk of 3 values for 3 targets): the same sum.
+    monkeypatch.setattr(_crps, "QUANTILE_CHUNK", 3)
+    np.testing.assert_allclose(
+        crps_from_quantiles(y, dist, n_levels=4), expected, rtol=1e-12
+    )
 
 
 def test_a_continuous_mixture_without_closed_form_is_integrated_to_1e_4():

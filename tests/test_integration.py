@@ -25,10 +25,12 @@ from skprob import (
     predict_dist,
 )
 from skprob.metrics import (
+    DistributionScorer,
     coverage_scorer,
     crps,
     crps_scorer,
     interval_coverage,
+    interval_width,
     negative_log_likelihood,
     nll_scorer,
 )
@@ -47,6 +49,13 @@ def regression():
 
 def regression_pipeline(Regressor=GaussianRegressor, **params):
     return make_pipeline(StandardScaler(), Regressor(**{**FAST, **params}))
+
+
+def test_scorers_say_what_they_score_in_their_repr():
+    assert repr(nll_scorer) == "DistributionScorer(negative_log_likelihood, negated)"
+    assert repr(coverage_scorer(0.8)) == "DistributionScorer(coverage_gap_at_0.8, negated)"
+    width = DistributionScorer(interval_width, sign=1, confidence=0.5)
+    assert repr(width) == "DistributionScorer(interval_width, confidence=0.5)"
 
 
 def test_scorers_equal_the_negated_metrics(regression):

@@ -62,9 +62,9 @@ def _student_t(z, df):
 
 
 def _lognormal(z, s):
-    # log X ~ N(0, s^2); for z <= 0 the indicator is 1 everywhere (w = -inf).
-    with np.errstate(divide="ignore"):
-        w = np.where(z > 0, np.log(np.where(z > 0, z, 1.0)) / s, -np.inf)
+    # log X ~ N(0, s^2); for z <= 0 the indicator is 1 everywhere (w = -inf). The
+    # inner where keeps log away from 0 and negatives.
+    w = np.where(z > 0, np.log(np.where(z > 0, z, 1.0)) / s, -np.inf)
     return z * (2 * special.ndtr(w) - 1) - 2 * np.exp(s**2 / 2) * (
         special.ndtr(w - s) + special.ndtr(s / np.sqrt(2)) - 1
     )
