@@ -240,3 +240,18 @@ def test_randomised_pit_of_counts_follows_random_state():
     draws = np.random.RandomState(0).uniform(size=4)
     lower, upper = dist.cdf(y - 1), dist.cdf(y)
     np.testing.assert_allclose(first, lower + draws * (upper - lower))
+
+
+def test_the_default_curve_has_ten_uniform_bins():
+    prob = (np.arange(100) + 0.5) / 100  # ten in each tenth
+    y = (np.arange(100) % 2).astype(int)
+    prob_true, prob_pred, counts = reliability_curve(y, prob)
+    np.testing.assert_array_equal(counts, np.full(10, 10.0))
+    np.testing.assert_allclose(prob_pred, (np.arange(10) + 0.5) / 10)
+
+
+def test_labels_that_do_not_match_the_columns_are_named_in_the_error():
+    with pytest.raises(ValueError, match="3 columns but there are 2 labels; pass labels="):
+        reliability_curve(Y[: len(PROBA)], PROBA, labels=["a", "b"])
+    with pytest.raises(ValueError, match="binary, but 3 labels were given"):
+        reliability_curve([0, 1], [0.2, 0.7], labels=[0, 1, 2])

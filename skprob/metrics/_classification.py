@@ -15,6 +15,11 @@ def _confidence_and_correct(y_true, y_prob, labels):
     y_prob = np.asarray(y_prob, dtype=float)
     if y_prob.ndim == 1:
         # Binary: the probability of the positive class, calibrated as given.
+        if labels is not None and len(labels) != 2:
+            raise ValueError(
+                f"y_prob of shape (n_samples,) is binary, but {len(labels)} labels were "
+                "given; pass the two labels, the positive class last."
+            )
         positive = np.unique(y_true)[-1] if labels is None else np.asarray(labels)[-1]
         return y_prob, (y_true == positive).astype(float)
     labels = np.unique(y_true) if labels is None else np.asarray(labels)
@@ -36,7 +41,8 @@ def _bin_index(confidence, n_bins, strategy):
         raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}.")
     # A probability on an edge goes to the bin below it, as in sklearn's
     # calibration_curve: bins are (a, b], the first [0, b].
-    return np.clip(np.searchsorted(edges[1:-1], confidence, side="left"), 0, n_bins - 1)
+    # Searching the n_bins - 1 inner edges gives bin numbers 0 .. n_bins - 1.
+    return np.searchsorted(edges[1:-1], confidence, side="left")
 
 
 def reliability_curve(
