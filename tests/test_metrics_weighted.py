@@ -1,6 +1,8 @@
 """Weights, confidence levels, labels and binning of every metric, each against values
 computed another way: repeated rows, and formulas written out here."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -255,3 +257,33 @@ def test_labels_that_do_not_match_the_columns_are_named_in_the_error():
         reliability_curve(Y[: len(PROBA)], PROBA, labels=["a", "b"])
     with pytest.raises(ValueError, match="binary, but 3 labels were given"):
         reliability_curve([0, 1], [0.2, 0.7], labels=[0, 1, 2])
+
+
+def test_pit_values_on_a_level_count_as_at_or_below_it():
+    # F(y) = 0.5 exactly (the Normal's median) and 0.9; at the level 0.5 the share at or
+    # below is 1/2, a perfect match.
+    dist = stats.norm(np.zeros(2), np.ones(2))
+    y = np.array([0.0, stats.norm.ppf(0.9)])
+    assert pit_calibration_error(y, dist, n_levels=1) == 0.0
+
+
+def test_multi_output_pit_error_is_each_output_s_own():
+    rng = np.random.RandomState(3)
+    loc = rng.normal(size=(50, 2))
+    y = loc + rng.normal(size=(50, 2)) * [1.0, 3.0]  # the second output miscalibrated
+    raw = pit_calibration_error(y, stats.norm(loc, 1.0), multioutput="raw_values")
+    each = [pit_calibration_error(y[:, d], stats.norm(loc[:, d], 1.0)) for d in (0, 1)]
+    np.testing.assert_allclose(raw, each)
+    assert raw[1] > raw[0]
+
+
+def test_count_targets_off_the_support_count_by_the_plain_indicator():
+    # y = -1 under a Poisson: F(y) = F(y - 1) = 0, no jump, PIT 0 (below every level);
+    # y = 1.5: F jumps from F(0) to F(1) between y - 1 and y.
+    dist = stats.poisson(np.full(2, 2.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        error = pit_calibration_error(np.array([-1.0, 1.5]), dist, n_levels=1)
+    f0, f1 = stats.poisson.cdf([0, 1], 2.0)
+    share = (1.0 + np.clip((0.5 - f0) / (f1 - f0), 0, 1)) / 2
+    assert error == pytest.approx(abs(share - 0.5))

@@ -313,8 +313,9 @@ def pit_shares_below(pit_values, levels, sample_weight=None, *, lower=None):
     levels = levels[:, None, None]
     below = (pit_values[None, :, :] <= levels).astype(float)
     if lower is not None:
-        jump = pit_values - lower
-        with np.errstate(invalid="ignore", divide="ignore"):
-            part = np.clip((levels - lower[None]) / jump[None], 0.0, 1.0)
-        below = np.where(jump[None] > 0, part, below)
+        # Where the CDF jumps at y, the part of the jump below the level; elsewhere
+        # (no jump: y off the integers' support) the plain indicator stays.
+        jump = np.broadcast_to(pit_values - lower, below.shape)
+        part = np.divide(levels - lower[None], jump, out=below, where=jump > 0)
+        below = np.clip(part, 0.0, 1.0)
     return np.einsum("lnd,n->ld", below, weights) / weights.sum()
