@@ -235,3 +235,27 @@ def test_normal_mixture_agrees_with_scoringrules():
     y = np.array([0.3])
     expected = sr.crps_mixnorm(y, np.array(loc), np.array(scale), np.array(weights))
     np.testing.assert_allclose(crps_per_element(y, dist), expected, rtol=1e-10)
+
+
+def test_chunks_of_rows_and_cells_change_nothing(monkeypatch):
+    # Large inputs are summed in chunks; a tiny chunk size forces many of them.
+    counts = stats.nbinom(
+        n=np.array([[2.0], [0.5], [5.0]]), p=np.array([[0.3], [0.1], [0.9]])
+    )
+    y_counts = np.array([[0.0], [7.0], [3.5]])
+    mixture = MixtureDistribution(
+        stats.norm(loc=[[0.0, 3.0], [1.0, -1.0], [2.0, 2.5]], scale=[[1.0, 0.5]] * 3)
+    )
+    y_mixture = np.array([1.0, -3.0, 2.2])
+    whole = (
+        crps_integer_sum(y_counts, counts),
+        _crps.crps_of_mixture_by_integration(y_mixture, mixture),
+    )
+    monkeypatch.setattr(_crps, "INTEGER_SUM_CHUNK", 7)
+    chunked = (
+        crps_integer_sum(y_counts, counts),
+        _crps.crps_of_mixture_by_integration(y_mixture, mixture),
+    )
+    np.testing.assert_allclose(chunked[0], whole[0], rtol=1e-12)
+    np.testing.assert_allclose(chunked[1], whole[1], rtol=1e-12)
+    assert chunked[0].shape == (3, 1)
