@@ -62,6 +62,7 @@ def reliability_curve(
     strategy : {"uniform", "quantile"}, default="uniform"
     labels : array-like of shape (n_classes,), default=None
         Labels in the order of ``y_prob``'s columns; sorted unique ``y_true`` if None.
+        For a binary ``y_prob`` of shape (n,), the two labels, the positive class last.
     sample_weight : array-like of shape (n_samples,), default=None
 
     Returns
