@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import torch
 
+from ._constants import constant
+
 __all__ = ["FlatAdam", "FlatParameters"]
 
 
@@ -98,7 +100,8 @@ class FlatAdam(torch.optim.Adam):
         if arguments is None:
             return False
         param, state, group = arguments
-        state["step"].add_(1)
+        step = state["step"]
+        step.add_(constant(1.0, step.dtype, step.device))
         beta1, beta2 = group["betas"]
         torch._fused_adam_(
             [param],

@@ -6,6 +6,7 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer
 from torch import nn
 
+from ._constants import constant
 from ._data import ArrayData, TensorBatches
 from ._flat_params import FlatParameters
 from ._progress import BatchProgress, EpochLog
@@ -176,12 +177,17 @@ class DistributionNet(NeuralNet):
             nll, grad_raw = self.criterion_.family.nll_and_grad(raw.reshape(-1, n_raw), y)
             nll = nll.reshape(n_members, n_rows)
             # The constant of the target scaling joins each row, as in member_losses.
-            log_target_scale = self.criterion_.log_target_scale
+            # Numbers enter as 0-dim tensors of the batch's dtype (skprob._constants).
+            log_target_scale = constant(
+                self.criterion_.log_target_scale, nll.dtype, nll.device
+            )
             if isinstance(row_weights, torch.Tensor):
                 losses = ((nll + log_target_scale) * row_weights).sum(dim=1)
                 row_weights = row_weights[..., None]
-            else:  # 1 / n_rows: each member's mean
-                losses = nll.mean(dim=1).add_(log_target_scale)
+            else:  # 1 / n_rows: each member's mean, as torch's mean computes it
+                n = constant(n_rows, nll.dtype, nll.device)
+                losses = torch.sum(nll, dim=1).div_(n).add_(log_target_scale)
+                row_weights = constant(row_weights, nll.dtype, nll.device)
             self.module_.backward(saved, grad_raw.reshape(raw.shape).mul_(row_weights))
             if self.weight_decay:
                 flat = self.flat_params_.flat

@@ -8,6 +8,7 @@ from scipy import stats
 from torch.distributions import Independent
 from torch.distributions import Normal as TorchNormal
 
+from .._constants import constant
 from ..links import POSITIVE_LINK_DERIVATIVES, positive_link
 from ._base import DistributionFamily
 
@@ -78,7 +79,8 @@ class Normal(DistributionFamily):
         return {"loc": loc, "scale": variance.sqrt_()}
 
     def _variance(self, raw_variance):
-        return self._link(raw_variance) + self.variance_floor
+        floor = constant(self.variance_floor, raw_variance.dtype, raw_variance.device)
+        return self._link(raw_variance) + floor
 
     def nll(self, raw, y):
         # The hot path of training: the log-density of torch's Normal written out in the
@@ -101,14 +103,16 @@ class Normal(DistributionFamily):
         grad_loc = torch.div(error, variance, out=grad[:, : self.n_targets])
         squared_z = error * grad_loc
         nll = torch.sum(variance.log().add_(squared_z), dim=1)
-        half_precision = 0.5 / variance
+        half = constant(0.5, raw.dtype, raw.device)
+        half_precision = torch.div(half, variance)
         grad_variance = torch.addcmul(half_precision, squared_z, half_precision, value=-1)
         torch.mul(
             grad_variance,
             self._link_derivative(raw_variance),
             out=grad[:, self.n_targets :],
         )
-        return nll.mul_(0.5).add_(0.5 * _LOG_2PI * self.n_targets), grad
+        log_normaliser = constant(0.5 * _LOG_2PI * self.n_targets, raw.dtype, raw.device)
+        return nll.mul_(half).add_(log_normaliser), grad
 
     def torch_distribution(self, params):
         return Independent(
