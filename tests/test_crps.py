@@ -22,6 +22,8 @@ CONTINUOUS = {
     "laplace": stats.laplace(loc=-1.0, scale=0.7),
     "student_t": stats.t(df=2.5, loc=0.5, scale=1.3),
     "student_t_large_df": stats.t(df=40.0, loc=0.0, scale=1.0),
+    # Between 1 and 2 degrees of freedom the variance is infinite but the CRPS is not.
+    "student_t_heavy": stats.t(df=1.5, loc=0.2, scale=0.8),
     "lognormal": stats.lognorm(s=0.6, scale=np.exp(0.4)),
     "lognormal_wide": stats.lognorm(s=1.5, scale=2.0),
     "gamma": stats.gamma(a=0.7, scale=3.0),
@@ -191,6 +193,25 @@ def test_mixture_integration_is_the_integral_for_every_family(family):
         )
         expected = crps_by_integration(one, y[row])
         assert scores[row] == pytest.approx(expected, rel=5e-4)
+
+
+def test_mixture_integration_keeps_the_shape_of_multi_output_targets():
+    # Three rows, three outputs, two components (the last axis); the components'
+    # parameters given positionally. Each element is the one-element mixture's CRPS.
+    rng = np.random.RandomState(3)
+    loc, scale = rng.normal(size=(3, 3, 2)), rng.uniform(0.3, 2.0, (3, 3, 2))
+    weights = rng.dirichlet(np.ones(2), size=(3, 3))
+    dist = MixtureDistribution(stats.laplace(loc, scale), weights)
+    y = rng.normal(size=(3, 3))
+    scores = _crps.crps_of_mixture_by_integration(y, dist)
+    assert scores.shape == (3, 3)
+    for row, output in np.ndindex(3, 3):
+        one = MixtureDistribution(
+            stats.laplace(loc=loc[row, output][None], scale=scale[row, output][None]),
+            weights[row, output][None],
+        )
+        one_score = _crps.crps_of_mixture_by_integration(y[row, output][None], one)
+        assert scores[row, output] == pytest.approx(one_score[0], rel=1e-12)
 
 
 def test_crps_is_the_mean_absolute_error_of_a_point_mass_limit():

@@ -56,6 +56,11 @@ def test_scorers_say_what_they_score_in_their_repr():
     assert repr(coverage_scorer(0.8)) == "DistributionScorer(coverage_gap_at_0.8, negated)"
     width = DistributionScorer(interval_width, sign=1, confidence=0.5)
     assert repr(width) == "DistributionScorer(interval_width, confidence=0.5)"
+    width = DistributionScorer(interval_width, 1, confidence=0.5, multioutput="raw_values")
+    expected = (
+        "DistributionScorer(interval_width, confidence=0.5, multioutput='raw_values')"
+    )
+    assert repr(width) == expected
 
 
 def test_scorers_equal_the_negated_metrics(regression):
