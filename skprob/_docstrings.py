@@ -75,12 +75,14 @@ default="relu"
         model unpickles on the CPU when no GPU is present.
     n_threads : int or None, default=None
         torch intra-op threads while fitting and predicting, restored afterwards
-        (torch's setting is process-wide). None takes one thread for the small batches
-        of tabular networks, where more threads cost more in hand-offs than they save and
-        wait on each other when another process holds a core, and more only for batches
-        large enough that they paid when measured (``skprob._threads``); it never
-        exceeds torch's current count, which follows ``OMP_NUM_THREADS``,
-        ``threadpoolctl.threadpool_limits`` and joblib's limit inside its workers.
+        (torch's setting is process-wide). None trains on one thread: when another
+        process holds a core, a second thread waits for it at every operator, and a fit
+        took 4 to 27 times as long on two threads as on one, where two saved at most 42%
+        on an idle machine. Prediction takes more only for batches large enough that
+        they paid when measured (``skprob._threads``), never more than torch's current
+        count, which follows ``OMP_NUM_THREADS``, ``threadpoolctl.threadpool_limits``
+        and joblib's limit inside its workers. Set it to use more cores for training on
+        a machine of your own.
     verbose : int, default=0
         0 is silent; 1 prints one plain-text line per epoch (epoch k of ``max_epochs``,
         training and validation loss, the best so far, patience left) and why training

@@ -253,7 +253,9 @@ def fit_network(
         _continue_with(net, estimator, schedule, valid, device, new_optimizer=not epochs)
         module, epochs_before = net.module_, len(net.history)
     n_threads = resolve_n_threads(
-        estimator.n_threads, schedule.batch_size * module.multiply_adds_per_row()
+        estimator.n_threads,
+        schedule.batch_size * module.multiply_adds_per_row(),
+        training=True,
     )
     with torch_threads(n_threads):
         if epochs_before:

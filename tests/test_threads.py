@@ -34,6 +34,26 @@ def test_small_work_runs_on_one_thread_and_more_only_from_the_threshold():
     assert resolve_n_threads(3, 1) == 3
 
 
+def test_training_takes_one_thread_at_any_size_unless_told():
+    with torch_threads(2):
+        assert resolve_n_threads(None, 2**40, training=True) == 1
+        assert resolve_n_threads(2, 2**40, training=True) == 2
+
+
+def test_a_large_default_ensemble_trains_on_one_thread(recorded_thread_counts):
+    # Batches of 512 rows through five members of (50, 50) units: 9.2M multiply-adds,
+    # above the prediction threshold.
+    X = np.random.RandomState(0).normal(size=(1024, 20)).astype(np.float32)
+    y = X[:, 0]
+    model = HeteroscedasticRegressor(batch_size=512, max_epochs=1, early_stopping=False)
+    with torch_threads(2):
+        recorded_thread_counts.clear()
+        model.fit(X, y)
+        assert torch.get_num_threads() == 2
+    assert recorded_thread_counts[:2] == [1, 2]
+    assert 512 * model.net_.module_.multiply_adds_per_row() >= PARALLEL_MIN_MACS
+
+
 def test_large_work_respects_the_current_limit():
     with threadpool_limits(1):
         assert resolve_n_threads(None, 2**40) == 1
