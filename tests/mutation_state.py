@@ -31,6 +31,14 @@ def save():
 
 def restore():
     state = json.loads(STATE.read_text())
+    # A generation that was interrupted (a session stopped mid-write) can leave a mutated
+    # module empty; mutmut then takes it as up to date and no test can import it.
+    # Removed, it is generated again, and the restored verdicts of unchanged functions
+    # are kept.
+    for empty in [path for path in MUTANTS.rglob("*.py") if path.stat().st_size == 0]:
+        if empty.name != "__init__.py":
+            empty.unlink()
+            print(f"removed the empty {empty.relative_to(ROOT)}")
     for name, data in state.items():
         meta = MUTANTS / name
         meta.parent.mkdir(parents=True, exist_ok=True)
