@@ -54,6 +54,7 @@ def regression_pipeline(Regressor=GaussianRegressor, **params):
 def test_scorers_say_what_they_score_in_their_repr():
     assert repr(nll_scorer) == "DistributionScorer(negative_log_likelihood, negated)"
     assert repr(coverage_scorer(0.8)) == "DistributionScorer(coverage_gap_at_0.8, negated)"
+    assert repr(coverage_scorer()) == "DistributionScorer(coverage_gap_at_0.9, negated)"
     width = DistributionScorer(interval_width, sign=1, confidence=0.5)
     assert repr(width) == "DistributionScorer(interval_width, confidence=0.5)"
     width = DistributionScorer(interval_width, 1, confidence=0.5, multioutput="raw_values")
@@ -74,6 +75,21 @@ def test_scorers_equal_the_negated_metrics(regression):
     # A bare estimator scores the same as the pipeline on pre-scaled data.
     X_scaled = model[0].transform(X)
     assert nll_scorer(model[-1], X_scaled, y) == pytest.approx(nll_scorer(model, X, y))
+
+
+def test_the_coverage_scorer_passes_sample_weights_on(regression):
+    X, y = regression
+    model = regression_pipeline().fit(X, y)
+    dist = predict_dist(model, X)
+    # All the weight on the rows outside the 80% interval: weighted coverage 0.
+    low, high = dist.interval(0.8)
+    weight = ((y < low.ravel()) | (y > high.ravel())).astype(float)
+    assert 0 < weight.sum() < len(y)
+    expected = -abs(interval_coverage(y, dist, confidence=0.8, sample_weight=weight) - 0.8)
+    assert expected == pytest.approx(-0.8)
+    assert coverage_scorer(0.8)(model, X, y, sample_weight=weight) == pytest.approx(
+        expected
+    )
 
 
 def test_grid_search_over_a_pipeline_with_the_nll_scorer(regression):
