@@ -38,6 +38,9 @@ COUNTS = {
     "negative_binomial_dispersed": stats.nbinom(n=0.2, p=0.2 / (0.2 + 30.0)),
     # Large sizes: scipy's hyp2f1 fails and the integer sum takes over.
     "negative_binomial_large_size": stats.nbinom(n=1e4, p=1e4 / (1e4 + 2000.0)),
+    # Shifted: the closed forms take y - loc.
+    "poisson_shifted": stats.poisson(mu=3.7, loc=2),
+    "negative_binomial_shifted": stats.nbinom(n=1.5, p=1.5 / (1.5 + 4.0), loc=-3),
 }
 
 
@@ -65,8 +68,9 @@ def crps_by_integration(dist, y):
 def crps_by_loop(dist, y):
     """The definition summed over the integer cells [k, k + 1), in a plain loop."""
     high = int(max(np.max(dist.ppf(1 - 1e-15)), y)) + 2
+    low = int(min(np.min(dist.ppf(0)), np.floor(y))) - 1  # ppf(0): below the support
     total = 0.0
-    for k in range(-1, high + 1):
+    for k in range(low, high + 1):
         cdf = np.ravel(dist.cdf(k))[0]  # a mixture of shape (1,) gives one value
         above = min(max(k + 1 - y, 0.0), 1.0)  # the part of the cell with z >= y
         total += (1 - above) * cdf**2 + above * (1 - cdf) ** 2
@@ -212,6 +216,16 @@ def test_mixture_integration_keeps_the_shape_of_multi_output_targets():
         )
         one_score = _crps.crps_of_mixture_by_integration(y[row, output][None], one)
         assert scores[row, output] == pytest.approx(one_score[0], rel=1e-12)
+
+
+def test_a_continuous_distribution_without_closed_form_takes_the_quantile_form():
+    # No closed form for scipy's Weibull: the general form integrates over quantile
+    # levels (and the integer sum, for counts, would be wrong here).
+    frozen = stats.weibull_min(c=1.7, loc=0.5, scale=2.0)
+    ys = np.array([0.7, 2.0, 6.5])
+    expected = [crps_by_integration(frozen, y) for y in ys]
+    scores = crps_per_element(ys, _broadcast(frozen, len(ys)))
+    np.testing.assert_allclose(scores, expected, rtol=2e-3)
 
 
 def test_crps_is_the_mean_absolute_error_of_a_point_mass_limit():

@@ -77,7 +77,7 @@ def test_scorers_equal_the_negated_metrics(regression):
     assert nll_scorer(model[-1], X_scaled, y) == pytest.approx(nll_scorer(model, X, y))
 
 
-def test_the_coverage_scorer_passes_sample_weights_on(regression):
+def test_scorers_pass_sample_weights_and_options_on(regression):
     X, y = regression
     model = regression_pipeline().fit(X, y)
     dist = predict_dist(model, X)
@@ -90,6 +90,10 @@ def test_the_coverage_scorer_passes_sample_weights_on(regression):
     assert coverage_scorer(0.8)(model, X, y, sample_weight=weight) == pytest.approx(
         expected
     )
+    # A scorer's options reach its metric.
+    width = DistributionScorer(interval_width, 1, confidence=0.5)(model, X, y)
+    assert width == pytest.approx(interval_width(y, dist, confidence=0.5))
+    assert width < interval_width(y, dist)
 
 
 def test_grid_search_over_a_pipeline_with_the_nll_scorer(regression):

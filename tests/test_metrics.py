@@ -123,6 +123,18 @@ def test_interval_coverage_and_width(normal_case):
     assert interval_width(y, dist, confidence=0.9) == pytest.approx(np.mean(2 * z * scale))
 
 
+def test_a_target_on_an_interval_end_is_inside_it():
+    dist = stats.uniform(np.zeros(2), 1.0)  # the central 50% interval is [0.25, 0.75]
+    assert interval_coverage(np.array([0.25, 0.75]), dist, confidence=0.5) == 1.0
+
+
+@pytest.mark.parametrize("confidence", [0.0, 1.0, -0.1, 1.5])
+def test_a_confidence_outside_the_open_unit_interval_is_an_error(confidence, normal_case):
+    y, dist, _, _ = normal_case
+    with pytest.raises(ValueError, match="confidence"):
+        interval_coverage(y, dist, confidence=confidence)
+
+
 def test_pit_and_its_calibration_error():
     rng = np.random.RandomState(0)
     y = rng.normal(size=5000)
