@@ -40,6 +40,18 @@ def test_nll_and_scorer_are_sklearns_log_loss_in_labels(kind, Classifier):
     np.testing.assert_allclose(dist.pmf(y), proba[np.arange(len(y)), column], rtol=1e-12)
 
 
+def test_weighted_nll_of_labels_is_sklearns_weighted_log_loss():
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.2, 0.2, 0.6], [0.5, 0.4, 0.1]])
+    dist = CategoricalDistribution(probs, classes=LABELS["strings"])
+    y = np.array(["bird", "dog", "dog", "cat"])
+    weight = np.array([0.5, 2.0, 0.0, 1.0])
+    expected = log_loss(y, probs, sample_weight=weight, labels=LABELS["strings"])
+    assert negative_log_likelihood(y, dist, sample_weight=weight) == pytest.approx(expected)
+    assert expected != pytest.approx(log_loss(y, probs, labels=LABELS["strings"]))
+    with pytest.raises(ValueError, match="y_true has 3 labels but the distribution 4 rows"):
+        negative_log_likelihood(y[:3], dist)
+
+
 def test_a_label_missing_from_training_is_a_clear_error():
     X, y = _data(LABELS["strings"])
     seen = y != "dog"

@@ -151,7 +151,10 @@ def test_pit_and_its_calibration_error():
 
 def test_mismatched_shapes_are_a_clear_error(normal_case):
     y, dist, _, _ = normal_case
-    with pytest.raises(ValueError, match="must match"):
+    shapes = (
+        rf"y_true has shape \({len(y) - 1},\) but the distribution has shape \({len(y)},\)"
+    )
+    with pytest.raises(ValueError, match=f"{shapes}; they must match"):
         negative_log_likelihood(y[:-1], dist)
     with pytest.raises(ValueError, match="confidence"):
         interval_coverage(y, dist, confidence=1.0)
