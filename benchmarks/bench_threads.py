@@ -36,9 +36,9 @@ HeteroscedasticRegressor(max_epochs=1, **params).fit(X[: 2 * batch], y[: 2 * bat
 seconds = []
 for _ in range(3):
     start = time.perf_counter()
-    HeteroscedasticRegressor(max_epochs=5, **params).fit(X, y)
+    model = HeteroscedasticRegressor(max_epochs=5, **params).fit(X, y)
     seconds.append(time.perf_counter() - start)
-print(sorted(seconds)[1])
+print(batch * model.net_.module_.multiply_adds_per_row(), sorted(seconds)[1])
 """
 
 
@@ -54,7 +54,8 @@ def fit_seconds(batch, n_threads):
         capture_output=True,
         text=True,
     )
-    return float(out.stdout.split()[-1])
+    macs, seconds = out.stdout.split()[-2:]
+    return int(macs), float(seconds)
 
 
 def main():
@@ -63,8 +64,9 @@ def main():
     parser.add_argument("--busy", type=int, default=2)
     parser.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
-    macs_per_row = 5 * (20 * 50 + 50 * 50 + 50 * 2)
     idle = {(b, t): fit_seconds(b, t) for b in args.batches for t in (1, 2)}
+    macs = {b: idle[(b, 1)][0] for b in args.batches}
+    idle = {key: seconds for key, (_, seconds) in idle.items()}
     competitors = [
         multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(args.busy)
     ]
@@ -72,7 +74,7 @@ def main():
         competitor.start()
     try:
         loaded = {
-            (b, t): [fit_seconds(b, t) for _ in range(args.processes)]
+            (b, t): [fit_seconds(b, t)[1] for _ in range(args.processes)]
             for b in args.batches
             for t in (1, 2)
         }
@@ -95,7 +97,7 @@ def main():
             return f"{min(values):8.2f} {statistics.median(values):8.2f} {max(values):8.2f}"
 
         print(
-            f"{b:>6} {b * macs_per_row / 1e6:>10.1f}M {idle[(b, 1)]:>10.3f} "
+            f"{b:>6} {macs[b] / 1e6:>10.1f}M {idle[(b, 1)]:>10.3f} "
             f"{idle[(b, 2)]:>10.3f} {idle[(b, 2)] / idle[(b, 1)]:>8.2f}   "
             f"{spread(one):>28} {spread(two):>28} "
             f"{statistics.median(two) / statistics.median(one):>16.2f}"
