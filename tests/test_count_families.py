@@ -31,6 +31,7 @@ from skprob.metrics import (
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+CHECK_EPOCHS = 50
 SMALL_FIT = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
 
 COUNT_FAMILIES = [Poisson(1), NegativeBinomial(1), NegativeBinomial(2, size_link="exp")]
@@ -295,9 +296,13 @@ def test_constant_dispersion_learns_one_shape_for_all_rows():
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(
+    # The training code is checked at the default budget in test_common; these checks
+    # are of the count families' parameters, starts, NLLs and distributions.
     [
-        DistributionRegressor(distribution="poisson"),
-        DistributionRegressor(distribution="negative_binomial", dispersion="constant"),
+        DistributionRegressor(distribution="poisson", max_epochs=CHECK_EPOCHS),
+        DistributionRegressor(
+            distribution="negative_binomial", dispersion="constant", max_epochs=CHECK_EPOCHS
+        ),
     ]
 )
 def test_sklearn_compatible_count_families(estimator, check):
