@@ -1,12 +1,27 @@
 """Each family's NLL against scipy.stats, its links, and its starting values."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 import torch
 from scipy import stats
 from scipy.special import expit
 
-from skprob.families import Bernoulli, Categorical, Normal
+from skprob.families import (
+    Bernoulli,
+    Categorical,
+    ConstantDispersion,
+    Gamma,
+    Laplace,
+    LogNormal,
+    NegativeBinomial,
+    Normal,
+    NormalMixture,
+    Poisson,
+    StudentT,
+)
 from skprob.links import POSITIVE_LINKS, positive_link
 
 RNG = np.random.RandomState(0)
@@ -172,3 +187,53 @@ def test_bernoulli_scipy_distribution_is_the_sigmoid_of_the_logits():
     np.testing.assert_allclose(dist.pmf(1), expected, rtol=1e-12)
     np.testing.assert_allclose(dist.mean(), expected, rtol=1e-12)
     assert np.isfinite(Bernoulli().moments({"logits": logits})[1]).all()
+
+
+def _every_family():
+    return [
+        Normal(1, heteroscedastic=True),
+        NormalMixture(2),
+        Laplace(1),
+        StudentT(1),
+        LogNormal(1),
+        Gamma(1),
+        Poisson(1),
+        NegativeBinomial(1),
+        Bernoulli(),
+        Categorical(3),
+    ]
+
+
+def _valid_targets(family, n_rows):
+    if isinstance(family, Categorical):
+        return torch.ones(n_rows, dtype=torch.long)
+    if isinstance(family, Bernoulli):
+        return torch.ones(n_rows, dtype=torch.float64)
+    return torch.full((n_rows, 1), 2.0, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("family", _every_family(), ids=lambda f: type(f).__name__)
+def test_a_non_finite_network_output_gives_a_nan_likelihood_not_torch_s_error(family):
+    # Training reports a diverged network by its non-finite loss (TrainingDivergedError,
+    # which names the learning rate); torch's argument validation would raise its own
+    # "Expected parameter ... to satisfy the constraint" first, naming neither.
+    n_raw = family.n_network_outputs + family.n_shared_outputs
+    raw = torch.zeros(2, n_raw, dtype=torch.float64)
+    raw[1] = torch.nan
+    log_prob = family.torch_distribution(family.params(raw)).log_prob(
+        _valid_targets(family, 2)
+    )
+    assert torch.isfinite(log_prob[0])
+    assert torch.isnan(log_prob[1])
+
+
+def test_a_family_kept_at_constant_dispersion_survives_pickling_and_copying():
+    family = ConstantDispersion(Gamma(2, shape_floor=0.5))
+    for twin in (pickle.loads(pickle.dumps(family)), copy.deepcopy(family)):
+        assert isinstance(twin.family, Gamma)
+        assert (twin.n_targets, twin.shape_floor) == (2, 0.5)
+        assert (twin.n_network_outputs, twin.n_shared_outputs) == (2, 2)
+    # Before __init__ has run (as while unpickling) the wrapped family is missing, and
+    # asking for it is an AttributeError that names it, not endless recursion.
+    with pytest.raises(AttributeError, match="family"):
+        _ = ConstantDispersion.__new__(ConstantDispersion).family

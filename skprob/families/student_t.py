@@ -3,13 +3,29 @@
 import numpy as np
 import torch
 from scipy import stats
-from torch.distributions import Independent
+from torch.distributions import Chi2, Distribution, Independent
 from torch.distributions import StudentT as TorchStudentT
+from torch.distributions.utils import broadcast_all
 
 from ..links import positive_link
 from ._base import DistributionFamily
 
 __all__ = ["StudentT"]
+
+
+class _UnvalidatedStudentT(TorchStudentT):
+    """torch's Student-t with no argument checks at all.
+
+    torch's own builds its chi-squared part with the default validation whatever
+    ``validate_args`` says: a NaN df raised torch's "Expected parameter df ... to
+    satisfy the constraint" before training could report the divergence (and checked
+    every batch's df).
+    """
+
+    def __init__(self, df, loc, scale):
+        self.df, self.loc, self.scale = broadcast_all(df, loc, scale)
+        self._chi2 = Chi2(self.df, validate_args=False)
+        Distribution.__init__(self, self.df.size(), validate_args=False)
 
 
 class StudentT(DistributionFamily):
@@ -59,9 +75,7 @@ class StudentT(DistributionFamily):
 
     def torch_distribution(self, params):
         return Independent(
-            TorchStudentT(
-                params["df"], params["loc"], params["scale"], validate_args=False
-            ),
+            _UnvalidatedStudentT(params["df"], params["loc"], params["scale"]),
             1,
         )
 
