@@ -117,7 +117,16 @@ def test_gamma_starts_at_the_mean_and_the_shape_of_the_moments():
     np.testing.assert_allclose(params["shape"][0], mean**2 / variance, rtol=1e-9)
     # A nearly constant positive target: the shape is held at 1e6, not 1e12.
     nearly, _ = start_params(Gamma(1), 5.0 + 1e-6 * RNG.uniform(size=(N, 1)))
-    np.testing.assert_allclose(nearly["shape"][0], [1e6], rtol=1e-6)
+    np.testing.assert_allclose(nearly["shape"][0], [1e6], rtol=1e-9)
+    # A constant one has no variance to divide by: the shape starts at 1 (exponential).
+    constant, _ = start_params(Gamma(1), np.full((N, 1), 5.0))
+    np.testing.assert_allclose(constant["shape"][0], [1.0], rtol=1e-9)
+    # A target spread far beyond its mean: held at ten times the floor, above the floor
+    # itself, where the link's inverse is minus infinity.
+    spread = np.r_[np.full(999, 1e-8), 1e6][:, None]
+    assert (spread.mean() ** 2 / spread.var()) < 10 * Gamma(1).shape_floor
+    wide, _ = start_params(Gamma(1), spread, None)
+    np.testing.assert_allclose(wide["shape"][0], [10 * Gamma(1).shape_floor], rtol=1e-9)
 
 
 def test_poisson_starts_at_the_weighted_mean_and_all_zeros_at_a_small_rate():
