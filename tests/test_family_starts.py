@@ -91,6 +91,17 @@ def test_laplace_starts_at_the_weighted_median_and_mean_absolute_deviation():
     )
 
 
+def test_laplace_starts_a_spread_of_ten_floors_or_less_at_one():
+    floor = 2.0**-10  # exact in binary: the spread below is exactly ten floors
+    family = Laplace(1, scale_floor=floor)
+    at_ten_floors = np.array([[-20 * floor], [0.0], [0.0], [20 * floor]])
+    params, _ = start_params(family, at_ten_floors, None)
+    np.testing.assert_allclose(params["scale"][0], [1.0], rtol=1e-9)
+    just_above = 1.05 * at_ten_floors
+    params, _ = start_params(family, just_above, None)
+    np.testing.assert_allclose(params["scale"][0], [10.5 * floor], rtol=1e-9)
+
+
 def test_student_t_starts_with_ten_degrees_of_freedom_and_y_s_variance():
     y = RNG.normal(1.0, 3.0, size=(N, 1))
     params, _ = start_params(StudentT(1), y)

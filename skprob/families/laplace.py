@@ -73,6 +73,8 @@ class Laplace(DistributionFamily):
 
 
 def _weighted_median(values, weights):
+    # None means equal weights, as for np.average in the other families' starts.
+    weights = np.ones_like(values) if weights is None else weights
     order = np.argsort(values)
     cumulative = np.cumsum(weights[order])
     return values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])]
