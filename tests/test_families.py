@@ -1,6 +1,7 @@
 """Each family's NLL against scipy.stats, its links, and its starting values."""
 
 import copy
+import inspect
 import pickle
 
 import numpy as np
@@ -237,3 +238,20 @@ def test_a_family_kept_at_constant_dispersion_survives_pickling_and_copying():
     # asking for it is an AttributeError that names it, not endless recursion.
     with pytest.raises(AttributeError, match="family"):
         _ = ConstantDispersion.__new__(ConstantDispersion).family
+
+
+@pytest.mark.parametrize("family", _every_family(), ids=lambda f: type(f).__name__)
+def test_a_family_keeps_its_constructor_arguments_under_their_names(family):
+    # What a fitted model's family_ says it is: each argument, read back by its name.
+    cls = type(family)
+    arguments = {}
+    for name, parameter in inspect.signature(cls).parameters.items():
+        default = parameter.default
+        if default is inspect.Parameter.empty:
+            arguments[name] = 2
+        elif isinstance(default, str):
+            arguments[name] = "exp"
+        else:
+            arguments[name] = 2.5 * default
+    built = cls(**arguments)
+    assert {name: getattr(built, name) for name in arguments} == arguments
