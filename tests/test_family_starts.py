@@ -102,6 +102,26 @@ def test_laplace_starts_a_spread_of_ten_floors_or_less_at_one():
     np.testing.assert_allclose(params["scale"][0], [10.5 * floor], rtol=1e-9)
 
 
+@pytest.mark.parametrize(
+    "make_family, variance_of, transform",
+    [
+        (lambda floor: Normal(1, True, variance_floor=floor), "scale", lambda y: y),
+        (lambda floor: LogNormal(1, variance_floor=floor), "sigma", np.exp),
+    ],
+    ids=["normal", "lognormal"],
+)
+def test_a_variance_of_ten_floors_or_less_starts_at_one(
+    make_family, variance_of, transform
+):
+    z = np.array([[-2.0], [2.0]])  # variance 4 (of log y for the log-normal)
+    floor = 0.4
+    assert 10 * floor == np.var(np.log(transform(z)) if variance_of == "sigma" else z)
+    params, _ = start_params(make_family(floor), transform(z), None)
+    np.testing.assert_allclose(params[variance_of][0] ** 2, [1.0], rtol=1e-9)
+    params, _ = start_params(make_family(floor), transform(1.02 * z), None)
+    np.testing.assert_allclose(params[variance_of][0] ** 2, [4 * 1.02**2], rtol=1e-9)
+
+
 def test_student_t_starts_with_ten_degrees_of_freedom_and_y_s_variance():
     y = RNG.normal(1.0, 3.0, size=(N, 1))
     params, _ = start_params(StudentT(1), y)
