@@ -215,6 +215,30 @@ def test_mixture_starts_with_equal_weights_at_the_weighted_quantiles():
     np.testing.assert_allclose(params["scale"][0] ** 2, variance / 9, rtol=1e-9)
 
 
+def test_a_one_component_mixture_starts_where_the_normal_does():
+    y = RNG.normal(2.0, 3.0, size=(N, 1))
+    mixture, _ = start_params(NormalMixture(1), y)
+    normal, _ = start_params(Normal(1, heteroscedastic=True), y)
+    np.testing.assert_allclose(mixture["loc"][0], normal["loc"][0], rtol=1e-12)
+    np.testing.assert_allclose(mixture["scale"][0], normal["scale"][0], rtol=1e-9)
+
+
+def test_mixture_components_of_a_narrow_target_start_at_ten_floors_or_at_one_over_k2():
+    weights = np.ones(2)
+    # A constant target: every component on it, with variance 1 / K^2.
+    params, _ = start_params(NormalMixture(2), np.full((2, 1), 3.0), weights)
+    np.testing.assert_allclose(params["loc"][0], [3.0, 3.0])
+    np.testing.assert_allclose(params["scale"][0] ** 2, [0.25, 0.25], rtol=1e-9)
+    # A variance of exactly ten floors counts as none (as in the Normal's start) ...
+    y = np.array([[-(2.0**-8)], [2.0**-8]])
+    floor = 2.0**-16 / 10
+    params, _ = start_params(NormalMixture(2, variance_floor=floor), y, weights)
+    np.testing.assert_allclose(params["scale"][0] ** 2, [0.25, 0.25], rtol=1e-9)
+    # ... and just above it, the components' variance var / K^2 is held at ten floors.
+    params, _ = start_params(NormalMixture(2, variance_floor=floor), 1.1 * y, weights)
+    np.testing.assert_allclose(params["scale"][0] ** 2, [10 * floor] * 2, rtol=1e-9)
+
+
 def test_constant_dispersion_starts_the_shared_parameters_where_the_family_does():
     y = RNG.gamma(2.0, size=(N, 1))
     family = ConstantDispersion(Gamma(1))
