@@ -255,3 +255,17 @@ def test_a_family_keeps_its_constructor_arguments_under_their_names(family):
             arguments[name] = 2.5 * default
     built = cls(**arguments)
     assert {name: getattr(built, name) for name in arguments} == arguments
+
+
+def test_the_student_t_distribution_is_torch_s_without_argument_checks():
+    family = StudentT(1)
+    params = family.params(raw_tensor(20, family.n_network_outputs))
+    ours = family.torch_distribution(params)
+    torch_s = torch.distributions.StudentT(params["df"], params["loc"], params["scale"])
+    y = torch.as_tensor(RNG.standard_t(3, size=(20, 1)))
+    np.testing.assert_allclose(ours.log_prob(y), torch_s.log_prob(y).sum(dim=1), rtol=1e-12)
+    draws = []
+    for dist in (ours, torch_s):
+        torch.manual_seed(0)
+        draws.append(dist.sample((3,)))
+    np.testing.assert_allclose(draws[0], draws[1], rtol=1e-12)
