@@ -132,6 +132,26 @@ def test_student_t_starts_with_ten_degrees_of_freedom_and_y_s_variance():
     np.testing.assert_allclose(params["scale"][0] ** 2 * 10 / 8, variance, rtol=1e-9)
 
 
+def test_student_t_starts_a_scale_of_ten_floors_or_less_at_unit_variance():
+    floor = 2.0**-4  # exact in binary: y's variance below is exactly 100 floor^2
+    y = np.array([[-0.625], [0.625]])
+    assert np.var(y) == 100 * floor**2
+    params, _ = start_params(StudentT(1, scale_floor=floor), y, None)
+    np.testing.assert_allclose(params["scale"][0] ** 2 * 10 / 8, [1.0], rtol=1e-9)
+    params, _ = start_params(StudentT(1, scale_floor=floor), 1.004 * y, None)
+    np.testing.assert_allclose(
+        params["scale"][0] ** 2 * 10 / 8, [np.var(1.004 * y)], rtol=1e-9
+    )
+
+
+def test_student_t_degrees_of_freedom_stay_above_two_by_default():
+    # Just above 2 the variance, scale^2 df / (df - 2), that predict reports exists.
+    family = StudentT(1)
+    raw = np.array([[0.0, 0.0, -800.0], [0.0, 0.0, 0.0]])
+    df = family.params_numpy(raw)["df"][:, 0]
+    np.testing.assert_allclose(df, [2.01, 2.01 + np.log(2)], rtol=1e-12)
+
+
 def test_lognormal_starts_at_the_moments_of_log_y():
     y = np.exp(RNG.normal(0.5, 0.7, size=(N, 1)))
     params, _ = start_params(LogNormal(1), y)
