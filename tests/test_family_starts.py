@@ -202,6 +202,21 @@ def test_negative_binomial_starts_at_the_size_of_the_moments_and_caps_it():
     np.testing.assert_allclose(zeros["mean"], 1e-3)
 
 
+def test_negative_binomial_start_sizes_between_the_floor_and_the_cap():
+    family = NegativeBinomial(1)
+    # Slightly over-dispersed: variance 1.5 against mean 1, size 1^2 / 0.5 = 2.
+    slight, _ = start_params(family, np.array([[0.0], [0.0], [1.0], [3.0]]), None)
+    np.testing.assert_allclose(slight["size"], 2.0, rtol=1e-9)
+    # Barely over-dispersed: m^2 / (var - m) = 5e11, capped at 1e4.
+    barely = 1e6 + np.array([[-1000.001], [1000.001]])
+    capped, _ = start_params(family, barely, None)
+    np.testing.assert_allclose(capped["size"], 1e4, rtol=1e-9)
+    # Wildly over-dispersed: the size of the moments, about 1e-3, is held at ten floors.
+    wild = np.r_[np.zeros(999), 1000.0][:, None]
+    held, _ = start_params(family, wild, None)
+    np.testing.assert_allclose(held["size"], 10 * family.size_floor, rtol=1e-9)
+
+
 def test_bernoulli_starts_at_the_weighted_rate_and_clips_a_single_class():
     y = (RNG.uniform(size=N) < 0.3).astype(float)
     _, raw = start_params(Bernoulli(), y)
