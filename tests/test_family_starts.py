@@ -270,8 +270,15 @@ def test_mixture_components_of_a_narrow_target_start_at_ten_floors_or_at_one_ove
     params, _ = start_params(NormalMixture(2, variance_floor=floor), y, weights)
     np.testing.assert_allclose(params["scale"][0] ** 2, [0.25, 0.25], rtol=1e-9)
     # ... and just above it, the components' variance var / K^2 is held at ten floors.
-    params, _ = start_params(NormalMixture(2, variance_floor=floor), 1.1 * y, weights)
+    params, _ = start_params(NormalMixture(2, variance_floor=floor), 1.02 * y, weights)
     np.testing.assert_allclose(params["scale"][0] ** 2, [10 * floor] * 2, rtol=1e-9)
+
+
+def test_mixture_components_start_at_the_first_and_last_rows_when_their_weight_says_so():
+    # Weights 5, 1, 1, 5: the quantiles at 1/4 and 3/4 fall on the first and the last row.
+    y = np.array([[0.0], [1.0], [2.0], [3.0]])
+    params, _ = start_params(NormalMixture(2), y, np.array([5.0, 1.0, 1.0, 5.0]))
+    np.testing.assert_allclose(params["loc"][0], [0.0, 3.0])
 
 
 def test_constant_dispersion_starts_the_shared_parameters_where_the_family_does():
