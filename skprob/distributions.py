@@ -159,10 +159,7 @@ class CategoricalDistribution:
 
     def interval(self, confidence):
         """Equal-tailed interval of classes holding at least ``confidence``."""
-        if not 0 <= confidence <= 1:
-            raise ValueError(f"confidence must be in [0, 1], got {confidence}.")
-        alpha = (1 - confidence) / 2
-        return self.ppf(alpha), self.ppf(1 - alpha)
+        return _equal_tailed_interval(self.ppf, confidence)
 
     def entropy(self):
         """Shannon entropy of each row, in nats."""
@@ -265,10 +262,7 @@ class _FiniteMixture:
 
     def interval(self, confidence):
         """Equal-tailed interval holding ``confidence`` of the mass."""
-        if not 0 <= confidence <= 1:
-            raise ValueError(f"confidence must be in [0, 1], got {confidence}.")
-        alpha = (1 - confidence) / 2
-        return self.ppf(alpha), self.ppf(1 - alpha)
+        return _equal_tailed_interval(self.ppf, confidence)
 
     def rvs(self, size=None, random_state=None):
         """Draws: a component by its weight, then a value from it.
@@ -443,6 +437,14 @@ class DiscreteMixtureDistribution(_FiniteMixture):
         # q = 0 and q = 1: the components agree with scipy (-1 below the support, inf).
         out = np.where(q == 0, np.min(component_quantiles, axis=-1), out)
         return np.where(q == 1, np.max(component_quantiles, axis=-1), out)
+
+
+def _equal_tailed_interval(ppf, confidence):
+    """``(ppf(a), ppf(1 - a))`` with ``a = (1 - confidence) / 2``, as scipy's interval."""
+    if not 0 <= confidence <= 1:
+        raise ValueError(f"confidence must be in [0, 1], got {confidence}.")
+    alpha = (1 - confidence) / 2
+    return ppf(alpha), ppf(1 - alpha)
 
 
 def mixture_distribution(components, weights=None, *, log_weights=None):

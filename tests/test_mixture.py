@@ -143,3 +143,36 @@ def test_metrics_accept_a_mixture(mixture):
     low, high = dist.interval(0.5)
     inside = ((y >= low) & (y <= high)).mean()
     assert interval_coverage(y, dist, confidence=0.5) == pytest.approx(inside)
+
+
+def test_survival_function_and_its_inverse_keep_the_far_tail(mixture):
+    dist, loc, scale, weights = mixture
+    y = np.array([20.0, 10.0, 60.0])  # 1 - cdf is 0 in float64 here; sf is not
+    expected = (weights * stats.norm.sf(y[:, None], loc, scale)).sum(axis=1)
+    np.testing.assert_allclose(dist.sf(y), expected, rtol=1e-12)
+    assert np.all(dist.sf(y) > 0)
+    for q in (0.05, 0.5, 0.9):
+        np.testing.assert_allclose(dist.isf(q), dist.ppf(1 - q), rtol=1e-12)
+        np.testing.assert_allclose(dist.sf(dist.isf(q)), q, rtol=1e-9)
+    # Multi-output: the sum runs over the components, not over the outputs.
+    two = MixtureDistribution(stats.norm(np.zeros((2, 3, 2)), 1.0), np.full((2, 3, 2), 0.5))
+    assert two.sf(np.zeros((2, 3))).shape == (2, 3)
+    np.testing.assert_allclose(two.sf(np.zeros((2, 3))), 0.5)
+
+
+def test_interval_edges_and_bad_confidence(mixture):
+    dist, *_ = mixture
+    low, high = dist.interval(1.0)
+    np.testing.assert_array_equal(low, -np.inf)
+    np.testing.assert_array_equal(high, np.inf)
+    low, high = dist.interval(0.0)
+    np.testing.assert_allclose(low, dist.median())
+    np.testing.assert_allclose(high, dist.median())
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=rf"confidence must be in \[0, 1\], got {bad}"):
+            dist.interval(bad)
+
+
+def test_repr_names_the_shape_and_the_components(mixture):
+    dist, *_ = mixture
+    assert repr(dist) == "MixtureDistribution(shape=(3,), n_components=3)"
