@@ -85,7 +85,7 @@ class CategoricalDistribution:
         """Column of each label; an unknown label is an error that names it."""
         labels = self._per_row(labels)
         if self.classes is None:
-            return labels, None
+            return labels
         index, unknown = find_labels(self.classes, labels)
         if unknown:
             raise ValueError(
@@ -93,13 +93,12 @@ class CategoricalDistribution:
                 f"knows {self.classes.tolist()}: a class missing from the training data "
                 "has no predicted probability."
             )
-        return index, True
+        return index
 
     def logpmf(self, k):
         """Log-probability of the class ``k`` (one per row, or one for all rows)."""
-        index, labelled = self._label_index(k)
-        if labelled:
-            return np.take_along_axis(self.log_probs, index[:, None], axis=1)[:, 0]
+        # A label's column is always inside; a class index may not be (-inf there).
+        index = self._label_index(k)
         inside = (index == np.floor(index)) & (index >= 0) & (index < self.n_classes)
         safe = np.where(inside, index, 0).astype(int)
         out = np.take_along_axis(self.log_probs, safe[:, None], axis=1)[:, 0]

@@ -1,5 +1,7 @@
 """CategoricalDistribution against scipy's per-row discrete distributions."""
 
+import re
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -118,3 +120,19 @@ def test_rvs_shapes_and_labels(probs):
     # A class of probability 0 is never drawn; one of probability 1 always is.
     certain = CategoricalDistribution([[0.0, 1.0, 0.0]])
     np.testing.assert_array_equal(certain.rvs(size=200, random_state=0), np.ones((200, 1)))
+
+
+def test_labels_and_classes_that_are_not_numbers_are_named_in_whole_messages(probs):
+    dist = CategoricalDistribution(probs[:3], classes=["ant", "bee", "cat", "dog"])
+    message = (
+        "Label 'emu' is not one of the classes the model knows ['ant', 'bee', 'cat', "
+        "'dog']: a class missing from the training data has no predicted probability."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        dist.pmf(["ant", "emu", "fox"])
+    message = (
+        "The classes ['ant', 'bee', 'cat', 'dog'] are not numbers: their mean and "
+        "variance are undefined. Use pmf, ppf or the class probabilities."
+    )
+    with pytest.raises(TypeError, match=re.escape(message)):
+        dist.mean()
