@@ -9,7 +9,8 @@ mini-batches of 200 shuffled rows, a fixed number of epochs and no early stoppin
 - skprob's GaussianRegressor,
 - plain skorch (NeuralNet with its default Dataset/DataLoader),
 - sklearn's MLPRegressor (same architecture, optimiser, batches and epochs; squared error).
-float32 throughout, then skprob in float64 to show what float64 costs, and skprob with
+float32 throughout, then skprob on float64 input (which ``compute_dtype="auto"`` trains
+in float32 at this size) and trained in float64 to show what float64 costs, and skprob with
 torch's default thread count (every core: what skprob did before it chose its own) and
 with one thread forced by hand (``torch.set_num_threads(1)`` around the fit).
 
@@ -82,7 +83,7 @@ def fit_raw_torch(X, y, epochs):
     return model
 
 
-def fit_skprob(X, y, epochs, n_threads=None):
+def fit_skprob(X, y, epochs, n_threads=None, compute_dtype="auto"):
     """skprob's fit of the same work; ``n_threads`` None lets skprob choose."""
     return GaussianRegressor(
         n_estimators=1,
@@ -95,6 +96,7 @@ def fit_skprob(X, y, epochs, n_threads=None):
         n_iter_no_change=epochs + 1,
         random_state=0,
         n_threads=n_threads,
+        compute_dtype=compute_dtype,
     ).fit(X, y)
 
 
@@ -200,6 +202,9 @@ def run(args):
         "plain skorch (float32)": lambda: fit_plain_skorch(X, y, args.epochs),
         "sklearn MLPRegressor (float32)": lambda: fit_sklearn_mlp(X, y, args.epochs),
         "skprob (float64 input)": lambda: fit_skprob(X64, y64, args.epochs),
+        "skprob (float64 training)": lambda: fit_skprob(
+            X64, y64, args.epochs, compute_dtype="float64"
+        ),
         "skprob, 1 thread by hand (float32)": lambda: fit_skprob_one_thread_by_hand(
             X, y, args.epochs
         ),

@@ -20,7 +20,7 @@ from ._feature_scale import warn_if_features_unscaled
 from ._network import ACTIVATIONS
 from ._persistence import network_state, restore_network
 from ._threads import resolve_n_threads, torch_threads
-from ._training import OPTIMIZERS, fit_network
+from ._training import OPTIMIZERS, fit_network, resolve_compute_dtype
 from .exceptions import TrainingDivergedError
 
 __all__ = ["BaseDistributionEstimator"]
@@ -96,6 +96,7 @@ class BaseDistributionEstimator(BaseEstimator):
         "random_state": ["random_state"],
         "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "compute_dtype": [StrOptions({"auto", "float32", "float64"})],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
     }
@@ -120,6 +121,7 @@ class BaseDistributionEstimator(BaseEstimator):
         random_state=None,
         device="cpu",
         n_threads=None,
+        compute_dtype="auto",
         verbose=0,
         warm_start=False,
     ):
@@ -140,6 +142,7 @@ class BaseDistributionEstimator(BaseEstimator):
         self.random_state = random_state
         self.device = device
         self.n_threads = n_threads
+        self.compute_dtype = compute_dtype
         self.verbose = verbose
         self.warm_start = warm_start
 
@@ -178,7 +181,8 @@ class BaseDistributionEstimator(BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. float32 data trains in float32; anything else in float64.
+            Training data. Its dtype and size choose the precision of training (see
+            ``compute_dtype``).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -229,7 +233,9 @@ class BaseDistributionEstimator(BaseEstimator):
             warn_if_features_unscaled(X, type(self).__name__)
             y_model = self._encode_targets(y, sample_weight, **encoding)
             family, net, epochs_before = self._make_family(), None, 0
-            self._torch_dtype = _TORCH_DTYPES[X.dtype]
+            self._torch_dtype = resolve_compute_dtype(
+                self.compute_dtype, X.dtype, X.shape[0]
+            )
             self._fitted_structure = self._structure()
         net, used_validation, schedule = fit_network(
             self,
@@ -354,6 +360,9 @@ class BaseDistributionEstimator(BaseEstimator):
         )
         with torch_threads(n_threads):
             raw = self.net_.predict_raw(ArrayData(X, dtype=self._torch_dtype))
+        if X.dtype == np.float64:
+            # float64 in, float64 out, also from a network trained in float32.
+            raw = raw.to(torch.float64)
         # One pass: a NaN or an infinity makes the sum non-finite, and a float64 sum of
         # float32 outputs cannot overflow.
         if not torch.isfinite(raw.sum(dtype=torch.float64)):

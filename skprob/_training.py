@@ -73,6 +73,27 @@ AUTO_WEIGHT_DECAY_TIMES_ROWS = 4.0
 AUTO_WEIGHT_DECAY_WITHOUT_VALIDATION = 1e-4
 
 
+#: ``compute_dtype="auto"``: float64 data of at least this many rows train in float32.
+#: There a step's batched products are a large part of its time, and float32 halves them:
+#: an epoch of the default 5-member ensemble took 0.74 to 0.76 times as long from 512 to
+#: 2,048 rows, 0.62 at 8,192 (``benchmarks/bench_precision.py``). Smaller data train in
+#: float64: a fit takes seconds, float32 saved less there (0.81 to 0.90 at 128 and 256
+#: rows), and float64 keeps integer sample weights equal to repeated rows to sklearn's
+#: tolerance (rtol 1e-7), which float32's rounding does not.
+AUTO_FLOAT32_MIN_ROWS = 512
+
+_FLOAT_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def resolve_compute_dtype(compute_dtype, data_dtype, n_rows):
+    """The torch dtype a network trains in, for ``compute_dtype`` and the data's dtype."""
+    if compute_dtype != "auto":
+        return _FLOAT_DTYPES[compute_dtype]
+    if data_dtype == np.float32 or n_rows >= AUTO_FLOAT32_MIN_ROWS:
+        return torch.float32
+    return torch.float64
+
+
 @dataclass(frozen=True)
 class TrainingSchedule:
     """The numbers of one training run, with every ``"auto"`` resolved for the data size.

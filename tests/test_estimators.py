@@ -21,6 +21,7 @@ from skprob import (
     TrainingDivergedError,
 )
 from skprob._network import EnsembleLinear
+from skprob._training import AUTO_FLOAT32_MIN_ROWS
 
 from .conftest import SMALL
 
@@ -181,12 +182,76 @@ def test_large_sparse_input_is_densified_per_batch(data, monkeypatch):
     np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X), rtol=1e-10)
 
 
+def _network_dtype(estimator):
+    return next(estimator.net_.module_.parameters()).dtype
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_training_dtype_follows_float_input(dtype, data):
+def test_small_data_train_in_the_dtype_of_the_input(dtype, data):
     X, y = data
     estimator = CategoricalClassifier(**SMALL).fit(X.astype(dtype), y)
     expected = torch.float32 if dtype == np.float32 else torch.float64
-    assert next(estimator.net_.module_.parameters()).dtype == expected
+    assert _network_dtype(estimator) == expected
+
+
+def test_float64_data_train_in_float32_from_the_row_threshold():
+    threshold = AUTO_FLOAT32_MIN_ROWS
+    X, y = make_regression(n_samples=threshold, n_features=3, random_state=0)
+    fast = dict(SMALL, max_epochs=1, early_stopping=False)
+    below = GaussianRegressor(**fast).fit(X[: threshold - 1], y[: threshold - 1])
+    at = GaussianRegressor(**fast).fit(X, y)
+    assert _network_dtype(below) == torch.float64
+    assert _network_dtype(at) == torch.float32
+    # float64 in, float64 out, from the float32 network too; the input is not modified.
+    X_before = X.copy()
+    mean, std = at.predict(X, return_std=True)
+    assert mean.dtype == std.dtype == np.float64
+    assert at.predict_dist(X).mean().dtype == np.float64
+    np.testing.assert_array_equal(X, X_before)
+    # What the float32 network computes, to float32's precision.
+    with torch.no_grad():
+        raw = at.net_.module_(torch.as_tensor(X, dtype=torch.float32))
+    mu = raw[0, :, 0].double().numpy() * at.target_scale_[0] + at.target_loc_[0]
+    np.testing.assert_allclose(mean, mu, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "compute_dtype, data_dtype, expected",
+    [
+        ("float32", np.float64, torch.float32),
+        ("float64", np.float32, torch.float64),
+        ("auto", np.float32, torch.float32),
+        ("auto", np.float64, torch.float64),
+    ],
+)
+def test_compute_dtype_chooses_the_precision(compute_dtype, data_dtype, expected, data):
+    X, y = data
+    estimator = CategoricalClassifier(compute_dtype=compute_dtype, **SMALL)
+    estimator.fit(X.astype(data_dtype), y)
+    assert _network_dtype(estimator) == expected
+    proba = estimator.predict_proba(X.astype(data_dtype))
+    # float64 out unless both the input and the network are float32.
+    both_float32 = data_dtype == np.float32 and expected == torch.float32
+    assert proba.dtype == (np.float32 if both_float32 else np.float64)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_warm_start_keeps_the_precision_it_was_built_in(data):
+    X, y = data
+    estimator = CategoricalClassifier(compute_dtype="float32", warm_start=True, **SMALL)
+    estimator.fit(X, y).fit(X, y)
+    assert _network_dtype(estimator) == torch.float32
+    estimator.set_params(compute_dtype="float64")
+    with pytest.raises(ValueError, match="compute_dtype='float64' differ"):
+        estimator.fit(X, y)
+
+
+def test_a_float32_network_of_float64_data_round_trips_a_pickle(data):
+    X, y = data
+    estimator = GaussianRegressor(compute_dtype="float32", **SMALL).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(estimator))
+    assert _network_dtype(loaded) == torch.float32
+    np.testing.assert_array_equal(loaded.predict(X), estimator.predict(X))
 
 
 def test_early_stopping_holds_out_validation_rows():
