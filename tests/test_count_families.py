@@ -147,6 +147,57 @@ def test_discrete_mixture_ppf_is_the_smallest_integer_reaching_q(q):
     assert np.all(dist.cdf(k - 1) < q)
 
 
+def _smallest_integer_reaching(cdf, q, support):
+    """Scan ``support``: the first ``k`` with ``cdf(k) >= q``."""
+    return support[np.argmax(cdf(support) >= q)]
+
+
+def test_discrete_mixture_ppf_of_several_outputs_and_scales_against_a_scan():
+    # (rows, outputs, components) of Poisson rates at different scales; each element's
+    # quantile comes from its own components.
+    rate = np.array([[[1.0, 2.0], [50.0, 60.0]], [[300.0, 320.0], [0.5, 9.0]]])
+    weights = np.array([[[0.5, 0.5], [0.2, 0.8]], [[0.9, 0.1], [0.4, 0.6]]])
+    dist = DiscreteMixtureDistribution(stats.poisson(rate), weights)
+    # Interior levels, the ends, and a level equal to a cdf value (whose quantile is
+    # that integer itself), in one call.
+    exact = dist.cdf(np.array([[1.0, 55.0], [310.0, 4.0]]))
+    q = np.array([[[0.3, 0.0], [0.95, 1.0]], [[0.5, 0.7], [0.01, 0.999]]])
+    for level in (q[..., 0], q[..., 1], exact):
+        k = dist.ppf(level)
+        assert k.shape == (2, 2)
+        for i in range(2):
+            for j in range(2):
+                element = DiscreteMixtureDistribution(
+                    stats.poisson(rate[i, j][None]), weights[i, j][None]
+                )
+                support = np.arange(-1.0, 1000.0)
+                if level[i, j] == 0:
+                    expected = -1.0
+                elif level[i, j] == 1:
+                    expected = np.inf
+                else:
+                    expected = _smallest_integer_reaching(
+                        lambda s, e=element: np.array([e.cdf(np.array([v]))[0] for v in s]),
+                        level[i, j],
+                        support,
+                    )
+                assert k[i, j] == expected, (i, j, level[i, j])
+    np.testing.assert_array_equal(dist.ppf(exact), [[1.0, 55.0], [310.0, 4.0]])
+
+
+def test_discrete_mixture_ppf_ends_are_each_elements_support_ends():
+    # Binomials shifted by loc: each element's support is [loc, loc + n], so scipy's
+    # ppf(0) is loc - 1 and ppf(1) is loc + n, different for every element.
+    n = np.array([[[3, 5], [10, 2]]])
+    loc = np.array([[[0.0, 0.0], [100.0, 100.0]]])
+    dist = DiscreteMixtureDistribution(stats.binom(n, 0.5, loc=loc), np.full(n.shape, 0.5))
+    np.testing.assert_array_equal(dist.ppf(np.array([[0.0, 0.0]])), [[-1.0, 99.0]])
+    np.testing.assert_array_equal(dist.ppf(np.array([[1.0, 1.0]])), [[5.0, 110.0]])
+    # Mixed with interior levels in one call.
+    np.testing.assert_array_equal(dist.ppf(np.array([[0.5, 0.0]]))[0, 1], 99.0)
+    np.testing.assert_array_equal(dist.ppf(np.array([[1.0, 0.5]]))[0, 0], 5.0)
+
+
 def test_discrete_mixture_ppf_edges_follow_scipy():
     dist, _, _, _ = _nb_mixture()
     np.testing.assert_array_equal(dist.ppf(0.0), [-1.0, -1.0])  # scipy: below the support

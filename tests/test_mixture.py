@@ -176,3 +176,37 @@ def test_interval_edges_and_bad_confidence(mixture):
 def test_repr_names_the_shape_and_the_components(mixture):
     dist, *_ = mixture
     assert repr(dist) == "MixtureDistribution(shape=(3,), n_components=3)"
+
+
+def test_ppf_is_exact_on_rows_of_very_different_scales():
+    # Each row's bisection starts from its own components' quantiles: a bracket shared
+    # by all rows (1e12 wide here) would leave 64 halvings 5e-8 short on the first row.
+    loc = np.array([[-1e12, -1e12 + 3.0], [0.0, 0.5], [1e12, 1e12 + 3.0]])
+    dist = MixtureDistribution(stats.norm(loc, 1.0), [[0.5, 0.5], [0.3, 0.7], [0.5, 0.5]])
+    q = np.array([0.8, 0.3, 0.8])
+    x = dist.ppf(q)
+    # The outer rows are only as exact as float64 spacing at 1e12 (1.2e-4) allows.
+    np.testing.assert_allclose(dist.cdf(x)[1], q[1], rtol=1e-12)
+    np.testing.assert_allclose(dist.cdf(x)[[0, 2]], q[[0, 2]], rtol=1e-3)
+    # Against a root finder on the middle row.
+    from scipy.optimize import brentq
+
+    row = MixtureDistribution(stats.norm(loc[1:2], 1.0), [[0.3, 0.7]])
+    root = brentq(lambda t: row.cdf(np.array([t]))[0] - 0.3, -10, 10, xtol=1e-15)
+    np.testing.assert_allclose(x[1], root, rtol=1e-12, atol=1e-14)
+
+
+def test_ppf_of_several_outputs_takes_each_elements_components():
+    # (rows, outputs, components): the quantile of each (row, output) element.
+    loc = np.array(
+        [[[0.0, 1.0], [10.0, 12.0], [-4.0, -3.0]], [[5.0, 6.0], [0.0, 0.1], [2.0, 9.0]]]
+    )
+    weights = np.full(loc.shape, 0.5)
+    dist = MixtureDistribution(stats.norm(loc, 0.5), weights)
+    q = np.array([[0.2, 0.5, 0.9], [0.05, 0.6, 0.99]])
+    x = dist.ppf(q)
+    assert x.shape == (2, 3)
+    for i in range(2):
+        for j in range(3):
+            element = MixtureDistribution(stats.norm(loc[i, j][None], 0.5), [[0.5, 0.5]])
+            np.testing.assert_allclose(element.cdf(x[i, j][None]), [q[i, j]], rtol=1e-12)
