@@ -14,8 +14,9 @@ hidden_layer_sizes : tuple of int, default=(50, 50)
         than five fits. A regressor predicts the equal-weight mixture of its members'
         distributions (:class:`~skprob.distributions.MixtureDistribution`), a classifier
         the mean of their class probabilities. Five members improved the held-out NLL on
-        every UCI data set and every classification data set measured, at 1.0 to 1.8
-        times the time of one network; ``n_estimators=1`` gives a single network, whose
+        every UCI data set and every classification data set measured, at 1.2 to 2.2
+        times the time of one network (UCI, ``benchmarks/README.md``);
+        ``n_estimators=1`` gives a single network, whose
         regressors predict a ``scipy.stats.norm``.
     activation : {"relu", "tanh", "logistic", "identity", "gelu", "elu", "silu"}, \
 default="relu"
@@ -88,12 +89,13 @@ default="relu"
         float32, and float64 data (what numpy and pandas give) in float64 below 512
         rows and in float32 from there, where the matrix products are a large share of a
         step and float32 halves them: an epoch of the default 5-member ensemble took
-        0.74 to 0.76 times as long from 512 to 2,048 rows and 0.57 times at 16,384 (a
-        single network: about 1.0 up to 4,096 rows, 0.71 at 16,384); the mini-batch
-        gradient's noise is far above float32's rounding. Below 512 rows a fit takes
-        seconds and float32 saved less, while float64 makes integer sample weights act
-        as repeated rows to sklearn's tolerance (rtol 1e-7), which float32's rounding
-        does not. Predictions for float64 input are float64 either way.
+        0.74 to 0.85 times as long from 512 to 2,048 rows and 0.57 to 0.63 times at
+        16,384 (a single network: 0.91 to 1.02 up to 4,096 rows, 0.71 to 0.75 at
+        16,384); the mini-batch gradient's noise is far above float32's rounding. Below
+        512 rows a whole fit takes seconds, and float64 there makes integer sample
+        weights act as repeated rows to sklearn's tolerance (rtol 1e-7), which
+        float32's rounding does not. Predictions for float64 input are float64 either
+        way.
     verbose : int, default=0
         0 is silent; 1 prints one plain-text line per epoch (epoch k of ``max_epochs``,
         training and validation loss, the best so far, patience left) and why training

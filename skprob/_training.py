@@ -75,11 +75,11 @@ AUTO_WEIGHT_DECAY_WITHOUT_VALIDATION = 1e-4
 
 #: ``compute_dtype="auto"``: float64 data of at least this many rows train in float32.
 #: There a step's batched products are a large part of its time, and float32 halves them:
-#: an epoch of the default 5-member ensemble took 0.74 to 0.76 times as long from 512 to
-#: 2,048 rows, 0.62 at 8,192 (``benchmarks/bench_precision.py``). Smaller data train in
-#: float64: a fit takes seconds, float32 saved less there (0.81 to 0.90 at 128 and 256
-#: rows), and float64 keeps integer sample weights equal to repeated rows to sklearn's
-#: tolerance (rtol 1e-7), which float32's rounding does not.
+#: an epoch of the default 5-member ensemble took 0.74 to 0.85 times as long from 512 to
+#: 2,048 rows, 0.58 to 0.62 at 8,192 (``benchmarks/bench_precision.py``, two runs).
+#: Smaller data train in float64: a whole fit takes seconds, and float64 keeps integer
+#: sample weights equal to repeated rows to sklearn's tolerance (rtol 1e-7), which
+#: float32's rounding does not.
 AUTO_FLOAT32_MIN_ROWS = 512
 
 _FLOAT_DTYPES = {"float32": torch.float32, "float64": torch.float64}
