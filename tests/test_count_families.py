@@ -198,6 +198,15 @@ def test_discrete_mixture_ppf_ends_are_each_elements_support_ends():
     np.testing.assert_array_equal(dist.ppf(np.array([[1.0, 0.5]]))[0, 0], 5.0)
 
 
+def test_discrete_mixture_logpmf_of_several_outputs_sums_each_elements_components():
+    rate = np.array([[[1.0, 2.0], [50.0, 60.0], [7.0, 0.5]]])
+    weights = np.array([[[0.5, 0.5], [0.2, 0.8], [0.9, 0.1]]])
+    dist = DiscreteMixtureDistribution(stats.poisson(rate), weights)
+    k = np.array([[1.0, 55.0, 3.0]])
+    expected = np.log((weights * stats.poisson.pmf(k[..., None], rate)).sum(axis=-1))
+    np.testing.assert_allclose(dist.logpmf(k), expected, rtol=1e-12)
+
+
 def test_discrete_mixture_ppf_edges_follow_scipy():
     dist, _, _, _ = _nb_mixture()
     np.testing.assert_array_equal(dist.ppf(0.0), [-1.0, -1.0])  # scipy: below the support

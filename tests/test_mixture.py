@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 from scipy.special import logsumexp
 
-from skprob.distributions import MixtureDistribution
+from skprob.distributions import MixtureDistribution, mixture_distribution
 from skprob.metrics import (
     crps,
     interval_coverage,
@@ -210,3 +210,36 @@ def test_ppf_of_several_outputs_takes_each_elements_components():
         for j in range(3):
             element = MixtureDistribution(stats.norm(loc[i, j][None], 0.5), [[0.5, 0.5]])
             np.testing.assert_allclose(element.cdf(x[i, j][None]), [q[i, j]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("discrete", [False, True])
+def test_mixture_distribution_passes_weights_or_log_weights_on(discrete):
+    components = stats.poisson([[1.0, 30.0]]) if discrete else stats.norm([[0.0, 5.0]])
+    expected_mean = 0.9 * components.mean()[0, 0] + 0.1 * components.mean()[0, 1]
+    by_weights = mixture_distribution(components, [[0.9, 0.1]])
+    by_log_weights = mixture_distribution(components, log_weights=np.log([[0.9, 0.1]]))
+    for dist in (by_weights, by_log_weights):
+        np.testing.assert_allclose(dist.mean(), [expected_mean])
+
+
+def test_draws_of_several_outputs_come_from_each_elements_components():
+    # (rows, outputs, components), elements far apart: a draw taken from another
+    # element's components, or with the component chosen along the wrong axis, lands
+    # near that element's values instead.
+    loc = np.array([[[0.0, 1.0], [100.0, 101.0]], [[-50.0, -49.0], [1000.0, 1002.0]]])
+    weights = np.array([[[0.2, 0.8], [0.5, 0.5]], [[0.9, 0.1], [0.3, 0.7]]])
+    dist = MixtureDistribution(stats.norm(loc, 0.1), weights)
+    draws = dist.rvs(size=4000, random_state=0)
+    assert draws.shape == (4000, 2, 2)
+    np.testing.assert_allclose(draws.mean(axis=0), dist.mean(), atol=0.05)
+    # The share drawn from each element's first component is its weight.
+    first = np.abs(draws - loc[..., 0]) < 0.5
+    np.testing.assert_allclose(first.mean(axis=0), weights[..., 0], atol=0.03)
+
+
+def test_survival_function_of_several_outputs_is_one_minus_the_cdf():
+    loc = np.array([[[0.0, 1.0], [10.0, 12.0], [-4.0, -3.0]]])
+    dist = MixtureDistribution(stats.norm(loc, 0.5), np.full(loc.shape, 0.5))
+    x = np.array([[0.3, 11.0, -3.2]])
+    np.testing.assert_allclose(dist.sf(x), 1 - dist.cdf(x), rtol=1e-12)
+    assert dist.sf(x).shape == (1, 3)
