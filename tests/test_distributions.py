@@ -95,8 +95,17 @@ def test_ppf_at_the_ends_and_outside_zero_one():
     assert np.isnan(dist.ppf(1.5)).all() and np.isnan(dist.ppf(-0.1)).all()
     labelled = CategoricalDistribution(probs, classes=list("abcdefghij"))
     np.testing.assert_array_equal(labelled.ppf(1.0), ["j", "j"])
-    with pytest.raises(ValueError, match=r"q must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"^q must be in \[0, 1\]\.$"):
         labelled.ppf(1.5)
+
+
+def test_cdf_is_at_most_one_where_the_probabilities_sum_above_it_by_rounding():
+    # Normalised probabilities whose running sum ends at 1.0000000000000002.
+    probs = np.array([[0.46335848984461653, 0.3373961461805628, 0.1992453639748208]])
+    assert np.cumsum(probs[0])[-1] > 1.0
+    dist = CategoricalDistribution(probs)
+    assert dist.cdf(np.array([2.0]))[0] == 1.0
+    assert dist.cdf(np.array([7.0]))[0] == 1.0
 
 
 def test_interval_at_confidence_zero_and_one(probs):

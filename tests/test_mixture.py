@@ -243,3 +243,17 @@ def test_survival_function_of_several_outputs_is_one_minus_the_cdf():
     x = np.array([[0.3, 11.0, -3.2]])
     np.testing.assert_allclose(dist.sf(x), 1 - dist.cdf(x), rtol=1e-12)
     assert dist.sf(x).shape == (1, 3)
+
+
+def test_closed_form_crps_of_several_outputs_is_each_elements():
+    # (rows, outputs, components): each element's CRPS is its own one-row mixture's.
+    loc = np.array([[[0.0, 1.0], [10.0, 12.0], [-4.0, -3.0]]])
+    scale = np.array([[[0.5, 1.0], [2.0, 0.3], [1.0, 1.0]]])
+    weights = np.array([[[0.3, 0.7], [0.5, 0.5], [0.9, 0.1]]])
+    dist = MixtureDistribution(stats.norm(loc, scale), weights)
+    y = np.array([[0.3, 11.0, -1.0]])
+    scores = dist.crps(y)
+    assert scores.shape == (1, 3)
+    for j in range(3):
+        element = MixtureDistribution(stats.norm(loc[:, j], scale[:, j]), weights[:, j])
+        np.testing.assert_allclose(scores[0, j], element.crps(y[:, j])[0], rtol=1e-12)
