@@ -145,3 +145,9 @@ def test_labels_and_classes_that_are_not_numbers_are_named_in_whole_messages(pro
     )
     with pytest.raises(TypeError, match=re.escape(message)):
         dist.mean()
+
+
+def test_integer_probabilities_are_held_as_floats():
+    dist = CategoricalDistribution(np.array([[0, 1], [1, 0]]))
+    assert dist.probs.dtype == dist.log_probs.dtype == np.float64
+    np.testing.assert_array_equal(dist.pmf(np.array([1, 0])), [1.0, 1.0])
