@@ -95,7 +95,8 @@ default="relu"
         512 rows a whole fit takes seconds, and float64 there makes integer sample
         weights act as repeated rows to sklearn's tolerance (rtol 1e-7), which
         float32's rounding does not. Predictions for float64 input are float64 either
-        way.
+        way. The rows are those of the fit that builds the network (``partial_fit``: the
+        first call's); a warm start or a further ``partial_fit`` keeps its precision.
     verbose : int, default=0
         0 is silent; 1 prints one plain-text line per epoch (epoch k of ``max_epochs``,
         training and validation loss, the best so far, patience left) and why training

@@ -246,6 +246,15 @@ def test_warm_start_keeps_the_precision_it_was_built_in(data):
         estimator.fit(X, y)
 
 
+def test_partial_fit_keeps_the_precision_of_its_first_call():
+    X, y = make_regression(n_samples=AUTO_FLOAT32_MIN_ROWS, n_features=3, random_state=0)
+    small = X[:100], y[:100]
+    first_large = GaussianRegressor(**SMALL).partial_fit(X, y).partial_fit(*small)
+    assert _network_dtype(first_large) == torch.float32
+    first_small = GaussianRegressor(**SMALL).partial_fit(*small).partial_fit(X, y)
+    assert _network_dtype(first_small) == torch.float64
+
+
 def test_a_float32_network_of_float64_data_round_trips_a_pickle(data):
     X, y = data
     estimator = GaussianRegressor(compute_dtype="float32", **SMALL).fit(X, y)
