@@ -150,4 +150,7 @@ def test_labels_and_classes_that_are_not_numbers_are_named_in_whole_messages(pro
 def test_integer_probabilities_are_held_as_floats():
     dist = CategoricalDistribution(np.array([[0, 1], [1, 0]]))
     assert dist.probs.dtype == dist.log_probs.dtype == np.float64
+    # Log-probabilities given as integers (a certain class: log 1 = 0) too.
+    given = CategoricalDistribution(np.array([[1.0]]), log_probs=np.array([[0]]))
+    assert given.log_probs.dtype == np.float64
     np.testing.assert_array_equal(dist.pmf(np.array([1, 0])), [1.0, 1.0])
