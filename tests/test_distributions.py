@@ -154,3 +154,9 @@ def test_integer_probabilities_are_held_as_floats():
     given = CategoricalDistribution(np.array([[1.0]]), log_probs=np.array([[0]]))
     assert given.log_probs.dtype == np.float64
     np.testing.assert_array_equal(dist.pmf(np.array([1, 0])), [1.0, 1.0])
+
+
+def test_a_class_index_outside_a_single_class_has_log_probability_minus_inf():
+    dist = CategoricalDistribution(np.array([[1.0], [1.0]]))
+    np.testing.assert_array_equal(dist.logpmf(np.array([0, 3])), [0.0, -np.inf])
+    np.testing.assert_array_equal(dist.pmf(np.array([-1, 0])), [0.0, 1.0])
