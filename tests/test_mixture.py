@@ -257,3 +257,28 @@ def test_closed_form_crps_of_several_outputs_is_each_elements():
     for j in range(3):
         element = MixtureDistribution(stats.norm(loc[:, j], scale[:, j]), weights[:, j])
         np.testing.assert_allclose(scores[0, j], element.crps(y[:, j])[0], rtol=1e-12)
+
+
+def test_one_mixture_of_a_few_components_has_an_empty_shape():
+    # Components of shape (K,): a single mixture, no rows.
+    dist = MixtureDistribution(stats.norm([0.0, 2.0], 1.0), [0.25, 0.75])
+    assert dist.shape == ()
+    np.testing.assert_allclose(dist.mean(), 1.5)
+    message = "components need a last axis that runs over the components."
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        MixtureDistribution(stats.norm(0.0, 1.0))
+
+
+def test_a_component_may_have_weight_zero():
+    dist = MixtureDistribution(stats.norm([[0.0, 5.0]], 1.0), [[1.0, 0.0]])
+    np.testing.assert_allclose(dist.mean(), [0.0])
+    np.testing.assert_allclose(dist.cdf(np.array([0.0])), [0.5])
+
+
+def test_weight_errors_are_whole_messages():
+    components = stats.norm([[0.0, 1.0]], 1.0)
+    with pytest.raises(ValueError, match=r"^Pass weights or log_weights, not both\.$"):
+        MixtureDistribution(components, [[0.5, 0.5]], log_weights=np.log([[0.5, 0.5]]))
+    message = r"^Mixture weights must be non-negative and sum to one over the last axis\.$"
+    with pytest.raises(ValueError, match=message):
+        MixtureDistribution(components, [[0.5, 0.6]])
