@@ -1,5 +1,7 @@
 """MixtureDistribution: every method against a direct computation from its components."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -270,7 +272,13 @@ def test_one_mixture_of_a_few_components_has_an_empty_shape():
 
 
 def test_a_component_may_have_weight_zero():
-    dist = MixtureDistribution(stats.norm([[0.0, 5.0]], 1.0), [[1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # log(0) = -inf is meant, not warned about
+        dist = MixtureDistribution(stats.norm([[0.0, 5.0]], 1.0), [[1.0, 0.0]])
+    np.testing.assert_array_equal(dist.log_weights, [[0.0, -np.inf]])
+    # Integer log-weights (one certain component) are held as floats.
+    one = MixtureDistribution(stats.norm([[0.0]], 1.0), log_weights=np.array([[0]]))
+    assert one.log_weights.dtype == np.float64
     np.testing.assert_allclose(dist.mean(), [0.0])
     np.testing.assert_allclose(dist.cdf(np.array([0.0])), [0.5])
 
