@@ -1,5 +1,7 @@
 """skprob.metrics against values computed independently: closed forms, scipy, quadrature."""
 
+import re
+
 import numpy as np
 import pytest
 from scipy import integrate, stats
@@ -192,3 +194,21 @@ def test_top_label_ece_with_labels_and_weights():
     )
     with pytest.raises(ValueError, match="labels"):
         expected_calibration_error(y, proba[:, :2])
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        negative_log_likelihood,
+        crps,
+        interval_coverage,
+        interval_width,
+        pit_calibration_error,
+    ],
+)
+def test_an_unknown_multioutput_is_an_error_that_lists_the_choices(metric):
+    y = np.zeros(5)
+    dist = stats.norm(np.zeros(5), np.ones(5))
+    message = "multioutput must be 'raw_values', 'uniform_average' or 'sum', got 'mean'."
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        metric(y, dist, multioutput="mean")
