@@ -1,5 +1,7 @@
 """The tensor-batch data path: subsets share memory, epochs visit every row once."""
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 import torch
@@ -27,6 +29,21 @@ def test_subsets_share_the_tensors_instead_of_copying():
     nested = train.subset([1, 2])
     # A subset's batches carry the member axis: (n_members, rows).
     np.testing.assert_array_equal(nested.batch(slice(None))[1][0].numpy(), [[2.0, 4.0]])
+
+
+def test_read_only_arrays_are_shared_without_a_warning():
+    # A memmap or a frozen array: torch warns that it cannot stop writes to it, which
+    # training never does, so the warning would only alarm the user.
+    X = np.arange(10.0).reshape(5, 2)
+    y = np.arange(5.0)
+    X.setflags(write=False)
+    y.setflags(write=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = ArrayData(X, y, None, dtype=torch.float64)
+    np.testing.assert_array_equal(data.X.numpy(), X)
+    np.testing.assert_array_equal(data.y.numpy(), y)
+    assert not X.flags.writeable
 
 
 def test_an_epoch_visits_every_row_once_in_shuffled_batches():
