@@ -144,10 +144,22 @@ def test_one_full_batch_comes_in_order_even_when_shuffled():
 def test_member_rows_of_the_whole_set_of_one_subset_and_of_several():
     data, _, _ = make_data(n=4)
     np.testing.assert_array_equal(data.member_rows(2).numpy(), [[0, 1, 2, 3]] * 2)
+    assert data.member_rows(2).dtype == torch.int32  # half of int64's memory a member
     np.testing.assert_array_equal(data.subset([2, 0]).member_rows(3).numpy(), [[2, 0]] * 3)
     several = data.subset([[1, 2], [3, 0]])
     np.testing.assert_array_equal(several.member_rows(2).numpy(), [[1, 2], [3, 0]])
     assert len(several) == 2
+
+
+def test_features_targets_and_weights_take_the_training_dtype():
+    X = np.arange(6.0).reshape(3, 2)
+    data = ArrayData(X, np.arange(3.0), np.ones(3), dtype=torch.float32)
+    assert data.X.dtype == data.y.dtype == data.sample_weight.dtype == torch.float32
+    labels = ArrayData(
+        X, np.array([0, 2, 1]), None, dtype=torch.float32, target_dtype=torch.int64
+    )
+    assert labels.y.dtype == torch.int64
+    assert labels.X.dtype == torch.float32
 
 
 def test_row_numbers_are_int32_below_2_to_the_31():
