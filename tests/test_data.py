@@ -162,6 +162,20 @@ def test_features_targets_and_weights_take_the_training_dtype():
     assert labels.X.dtype == torch.float32
 
 
+def test_a_subset_holds_int32_row_numbers():
+    data, _, _ = make_data()
+    assert data.subset(np.arange(5)).rows.dtype == torch.int32
+    assert data.subset([[0, 1], [2, 3]]).subset([1, 0]).rows.dtype == torch.int32
+
+
+def test_to_moves_every_tensor_once():
+    # The "meta" device stands for an accelerator: the move is visible on any machine.
+    data, _, _ = make_data()
+    moved = data.subset([[0, 1], [2, 3]]).to("meta")
+    for tensor in (moved.X, moved.y, moved.sample_weight, moved.rows):
+        assert tensor.device.type == "meta"
+
+
 def test_row_numbers_are_int32_below_2_to_the_31():
     from skprob._data import row_number_dtype
 
