@@ -13,6 +13,7 @@ from skprob import (
     TrainingDivergedError,
 )
 from skprob._feature_scale import FEATURE_RMS_LIMIT
+from skprob._training import member_splits
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -62,3 +63,33 @@ def test_a_classifier_far_worse_than_its_constant_start_is_an_error():
     y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
     with pytest.raises(TrainingDivergedError, match="constant model"):
         CategoricalClassifier(learning_rate=1e4, random_state=0, n_estimators=1).fit(X, y)
+
+
+def test_early_stopping_on_a_single_row_is_an_error_that_says_why():
+    with pytest.raises(
+        ValueError,
+        match=r"^early_stopping needs at least one training and one validation row; "
+        r"validation_fraction=0\.1 of 1 rows leaves none\. Use more data or "
+        r"early_stopping=False\.$",
+    ):
+        GaussianRegressor(early_stopping=True, **QUICK).fit([[0.0]], [1.0])
+
+
+@pytest.mark.parametrize(
+    "n_rows, validation_fraction, n_valid",
+    [(10, 0.1, 1), (2, 0.5, 1), (3, 0.5, 2)],
+    ids=["one validation row", "one of each", "one training row"],
+)
+def test_early_stopping_trains_on_a_single_training_or_validation_row(
+    n_rows, validation_fraction, n_valid
+):
+    train, valid = member_splits(
+        np.arange(n_rows), 2, validation_fraction, 0, stratify=lambda n_valid: False
+    )
+    assert valid.shape == (2, n_valid)
+    assert train.shape == (2, n_rows - n_valid)
+    X = np.linspace(-1, 1, n_rows)[:, None]
+    reg = GaussianRegressor(
+        early_stopping=True, validation_fraction=validation_fraction, **QUICK
+    ).fit(X, 2 * X[:, 0])
+    assert np.isfinite(reg.validation_loss_curve_).all()
