@@ -1,10 +1,13 @@
 """No silent garbage: unscaled features are named, a finite divergence is an error."""
 
 import warnings
+from functools import partial
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from scipy import sparse
+from scipy import sparse, stats
+from skorch.history import History
 
 from skprob import (
     CategoricalClassifier,
@@ -13,7 +16,12 @@ from skprob import (
     TrainingDivergedError,
 )
 from skprob._feature_scale import FEATURE_RMS_LIMIT
-from skprob._training import member_splits
+from skprob._training import (
+    DIVERGENCE_MARGIN,
+    _check_better_than_constant,
+    member_splits,
+)
+from skprob.families import Normal
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -93,3 +101,64 @@ def test_early_stopping_trains_on_a_single_training_or_validation_row(
         early_stopping=True, validation_fraction=validation_fraction, **QUICK
     ).fit(X, 2 * X[:, 0])
     assert np.isfinite(reg.validation_loss_curve_).all()
+
+
+def _net_with_member_losses(*epochs):
+    """A stand-in for a trained net: its history of per-member training losses."""
+    history = History()
+    for losses in epochs:
+        history.new_epoch()
+        history.record("train_member_losses", list(losses))
+    return SimpleNamespace(history=history, lr=0.5)
+
+
+@pytest.fixture
+def outlier_of_negligible_weight():
+    """99 rows near 0 and one at 1e4 of weight 1e-9, and their weighted constant fit."""
+    y = np.r_[np.random.RandomState(0).normal(size=99), 1e4][:, None]
+    weights = np.r_[np.ones(99), 1e-9]
+    mean = np.average(y[:, 0], weights=weights)
+    std = np.sqrt(np.average((y[:, 0] - mean) ** 2, weights=weights))
+    constant = np.average(-stats.norm(mean, std).logpdf(y[:, 0]), weights=weights)
+    # Counted with equal weights, the same model's loss would be ~5e5 nats a row.
+    assert np.mean(-stats.norm(mean, std).logpdf(y[:, 0])) > constant + 1e5
+    return Normal(1, heteroscedastic=True), y, weights, constant
+
+
+def test_the_divergence_check_compares_with_the_weighted_constant_model(
+    outlier_of_negligible_weight,
+):
+    family, y, weights, constant = outlier_of_negligible_weight
+    start = family.initial_raw(y, weights)
+    check = partial(_check_better_than_constant, family=family, initial_raw=start)
+    margin = DIVERGENCE_MARGIN
+    # The best epoch counts, per member; the member named is the first one far above.
+    net = _net_with_member_losses(
+        [constant, constant + 1e9], [constant + 1e9, constant + margin + 1]
+    )
+    with pytest.raises(
+        TrainingDivergedError,
+        match=rf"member 1's best training loss, {constant + margin + 1:.4g}, stayed far "
+        rf"above {constant:.4g}, the loss of the constant model training starts from\. "
+        r"Lower the learning rate \(it is 0\.5\) or standardise the features \(e\.g\. "
+        r"with StandardScaler\)\.$",
+    ):
+        check(net, y_model=y, weights=weights, log_scale=0.0, epochs_before=0)
+    close = _net_with_member_losses([constant + margin - 1, constant])
+    check(close, y_model=y, weights=weights, log_scale=0.0, epochs_before=0)
+    # The loss is in the units of y: the log of the target scale moves the constant.
+    far = _net_with_member_losses([constant + margin + 10, constant])
+    check(far, y_model=y, weights=weights, log_scale=20.0, epochs_before=0)
+    with pytest.raises(TrainingDivergedError, match="member 0's"):
+        check(far, y_model=y, weights=weights, log_scale=0.0, epochs_before=0)
+
+
+def test_the_divergence_check_of_a_continued_fit_sees_only_its_own_epochs(
+    outlier_of_negligible_weight,
+):
+    family, y, weights, constant = outlier_of_negligible_weight
+    start = family.initial_raw(y, weights)
+    net = _net_with_member_losses([constant], [constant + 1e3])
+    _check_better_than_constant(net, family, start, y, weights, 0.0, epochs_before=0)
+    with pytest.raises(TrainingDivergedError):
+        _check_better_than_constant(net, family, start, y, weights, 0.0, epochs_before=1)
