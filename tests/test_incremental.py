@@ -15,6 +15,7 @@ from skprob import (
     GaussianRegressor,
     HeteroscedasticRegressor,
 )
+from skprob.metrics import negative_log_likelihood
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -48,6 +49,25 @@ def test_warm_start_trains_on_from_the_fitted_weights(diabetes):
     cold = model.set_params(warm_start=False).fit(X, y)
     assert cold.n_iter_ == 2
     assert np.abs(cold.predict(X) - before).mean() > 10
+
+
+def test_a_warm_start_with_a_validation_split_stops_on_it_and_keeps_its_best_epoch(
+    diabetes,
+):
+    X, y = diabetes
+    params = {**SMALL, "n_estimators": 1, "learning_rate": 0.01}
+    model = HeteroscedasticRegressor(max_epochs=30, **params).fit(X, y)
+    # A learning rate five times larger: the validation loss turns up at once while
+    # the training loss goes on falling.
+    model.set_params(
+        warm_start=True, learning_rate=0.05, max_epochs=40, n_iter_no_change=5
+    ).fit(X, y)
+    continued = model.validation_loss_curve_[30:]
+    assert len(continued) == np.argmin(continued) + 1 + 5 < 40
+    assert continued[-1] > continued.min()
+    rows = model.net_.validation_rows_[0]
+    held_out = negative_log_likelihood(y[rows], model.predict_dist(X[rows]))
+    assert held_out == pytest.approx(continued.min(), rel=1e-9)
 
 
 def test_warm_start_keeps_the_fitted_target_encoding(diabetes):
