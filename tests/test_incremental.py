@@ -14,6 +14,7 @@ from skprob import (
     DistributionRegressor,
     GaussianRegressor,
     HeteroscedasticRegressor,
+    TrainingDivergedError,
 )
 from skprob.metrics import negative_log_likelihood
 
@@ -68,6 +69,13 @@ def test_a_warm_start_with_a_validation_split_stops_on_it_and_keeps_its_best_epo
     rows = model.net_.validation_rows_[0]
     held_out = negative_log_likelihood(y[rows], model.predict_dist(X[rows]))
     assert held_out == pytest.approx(continued.min(), rel=1e-9)
+
+
+def test_a_warm_start_that_diverges_is_an_error_though_the_first_fit_was_good(diabetes):
+    X, y = diabetes
+    model = GaussianRegressor(max_epochs=10, warm_start=True, **SMALL).fit(X, y)
+    with pytest.raises(TrainingDivergedError, match=r"member \d's best training loss"):
+        model.set_params(learning_rate=100).fit(X, y)
 
 
 def test_warm_start_keeps_the_fitted_target_encoding(diabetes):
