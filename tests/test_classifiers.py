@@ -85,3 +85,33 @@ def test_predict_dist_matches_predict_proba(binary):
     np.testing.assert_allclose(
         dist.logpmf(y3), categorical.predict_log_proba(X3)[np.arange(len(y3)), y3]
     )
+
+
+def test_each_members_validation_rows_keep_the_class_shares():
+    # 300 rows, a fifth of them class 1: every member's 30 validation rows hold
+    # exactly 24 and 6, where a plain random split of each member would vary.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 3))
+    y = np.r_[np.zeros(240, int), np.ones(60, int)]
+    clf = CategoricalClassifier(
+        n_estimators=5, hidden_layer_sizes=(4,), max_epochs=2, random_state=0
+    ).fit(X, y)
+    rows = clf.net_.validation_rows_
+    assert rows.shape == (5, 30)
+    for member_rows in rows:
+        np.testing.assert_array_equal(np.bincount(y[member_rows]), [24, 6])
+    assert len({tuple(np.sort(member_rows)) for member_rows in rows}) == 5
+
+
+@pytest.mark.parametrize(
+    "class_sizes",
+    [(150, 99, 1), (8,) * 25],
+    ids=["a class of one row", "more classes than validation rows"],
+)
+def test_a_split_that_cannot_be_stratified_is_a_random_one(class_sizes):
+    y = np.repeat(np.arange(len(class_sizes)), class_sizes)
+    X = np.random.RandomState(0).normal(size=(len(y), 3))
+    clf = CategoricalClassifier(
+        n_estimators=2, hidden_layer_sizes=(4,), max_epochs=2, random_state=0
+    ).fit(X, y)
+    assert clf.net_.validation_rows_.shape == (2, int(np.ceil(0.1 * len(y))))
