@@ -85,8 +85,8 @@ def test_early_stopping_on_a_single_row_is_an_error_that_says_why():
 
 @pytest.mark.parametrize(
     "n_rows, validation_fraction, n_valid",
-    [(10, 0.1, 1), (2, 0.5, 1), (3, 0.5, 2)],
-    ids=["one validation row", "one of each", "one training row"],
+    [(10, 0.1, 1), (2, 0.5, 1), (3, 0.5, 2), (100, 0.25, 25)],
+    ids=["one validation row", "one of each", "one training row", "a quarter"],
 )
 def test_early_stopping_trains_on_a_single_training_or_validation_row(
     n_rows, validation_fraction, n_valid
@@ -96,6 +96,12 @@ def test_early_stopping_trains_on_a_single_training_or_validation_row(
     )
     assert valid.shape == (2, n_valid)
     assert train.shape == (2, n_rows - n_valid)
+    # Row numbers in the data path's dtype (int32 below 2^31 rows), every row once.
+    assert train.dtype == valid.dtype == np.int32
+    for member in range(2):
+        np.testing.assert_array_equal(
+            np.sort(np.r_[train[member], valid[member]]), np.arange(n_rows)
+        )
     X = np.linspace(-1, 1, n_rows)[:, None]
     reg = GaussianRegressor(
         early_stopping=True, validation_fraction=validation_fraction, **QUICK
