@@ -1,6 +1,7 @@
 """Behaviour every estimator shares: validation, errors, reproducibility, persistence."""
 
 import pickle
+import re
 import warnings
 
 import numpy as np
@@ -349,6 +350,26 @@ def test_verbose_zero_is_silent_and_one_prints_epochs(data, capsys):
     assert all("train " in line and "patience " in line for line in lines[:3])
     assert "\x1b[" not in captured.out  # no terminal colour codes in log files
     assert captured.err == ""
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_verbose_says_why_training_stopped_and_silence_stays_silent(
+    data, capsys, early_stopping
+):
+    X, y = data
+    # No improvement is large enough (tol): the patience of 2 epochs ends the fit.
+    params = dict(tol=1e9, n_iter_no_change=2, early_stopping=early_stopping, **SMALL)
+    CategoricalClassifier(verbose=0, **params).fit(X, y)
+    assert capsys.readouterr().out == ""
+    model = CategoricalClassifier(verbose=1, **params).fit(X, y)
+    assert model.n_iter_ == 3
+    monitor = "valid" if early_stopping else "train"
+    # The best epoch of each member is that of its lowest loss, by any margin.
+    assert re.fullmatch(
+        rf"Stopping: the {monitor} loss has not improved by more than 1000000000.0 in "
+        r"the last 2 epochs; best epochs \[[123]\]\.",
+        capsys.readouterr().out.splitlines()[-1],
+    )
 
 
 def test_verbose_two_adds_a_progress_bar_over_the_batches(data, capsys):
