@@ -397,6 +397,20 @@ def test_every_optimizer_lowers_the_loss(optimizer, nesterov, data):
     assert estimator.loss_curve_[-1] < estimator.loss_curve_[0]
 
 
+def test_sgd_takes_the_momentum_and_nesterov_asked_for(data):
+    X, y = data
+    params = {**SMALL, "optimizer": "sgd", "max_epochs": 5}
+    curves = {}
+    for momentum, nesterov in [(0.0, False), (0.5, False), (0.5, True)]:
+        model = CategoricalClassifier(momentum=momentum, nesterov=nesterov, **params).fit(
+            X, y
+        )
+        group = model.net_.optimizer_.param_groups[0]
+        assert (group["momentum"], group["nesterov"]) == (momentum, nesterov)
+        curves[momentum, nesterov] = tuple(model.loss_curve_)
+    assert len(set(curves.values())) == 3
+
+
 def test_linear_model_has_no_hidden_layer(data):
     estimator = BernoulliClassifier(**{**SMALL, "hidden_layer_sizes": ()})
     estimator.fit(*data)
