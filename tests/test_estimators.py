@@ -62,6 +62,16 @@ def test_same_random_state_same_model_and_global_rng_untouched(Estimator, data):
     assert not np.allclose(first, other)
 
 
+def test_the_batch_order_is_drawn_from_random_state(data):
+    # Initial weights and batch order both follow random_state; the order's seed is
+    # the net's, so that a warm start goes on with the same generator.
+    def batch_order_seed(random_state):
+        params = {**SMALL, "random_state": random_state, "max_epochs": 1}
+        return CategoricalClassifier(**params).fit(*data).net_.shuffle_seed
+
+    assert batch_order_seed(0) == batch_order_seed(0) != batch_order_seed(1)
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_inputs_are_never_modified(Estimator, data):
     X, y = data
