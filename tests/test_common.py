@@ -3,7 +3,7 @@
 import inspect
 
 import pytest
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skprob
@@ -74,6 +74,8 @@ def test_the_capped_checks_are_checks_sklearn_runs():
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @ESTIMATOR_CHECKS
 def test_sklearn_compatible_estimator(estimator, check):
+    # One instance serves every check of its class: cap a copy, never the instance.
+    assert estimator.max_epochs == "auto"
     if check_name(check) in BUDGET_INDEPENDENT_CHECKS:
-        estimator.set_params(max_epochs=CAPPED_MAX_EPOCHS)
+        estimator = clone(estimator).set_params(max_epochs=CAPPED_MAX_EPOCHS)
     check(estimator)
