@@ -52,12 +52,18 @@ def resolve_n_threads(n_threads, macs_per_batch, training=False):
 
 @contextmanager
 def torch_threads(n_threads):
-    """Run the block with ``n_threads`` intra-op threads, then restore the count."""
+    """Run the block with ``n_threads`` intra-op threads, then restore the count.
+
+    The count is set even when torch already reports it. torch reports OpenMP's count,
+    which ``threadpoolctl.threadpool_limits`` lowers without telling the MKL inside torch:
+    within ``threadpool_limits(1)`` torch said 1 while MKL's matrix products ran on every
+    core, and a fit beside two busy processes took 3 to 20 times as long.
+    ``torch.set_num_threads`` sets both. Leaving, the count torch reported is set again,
+    so MKL then follows the limit the caller had.
+    """
     before = torch.get_num_threads()
-    if n_threads != before:
-        torch.set_num_threads(n_threads)
+    torch.set_num_threads(n_threads)
     try:
         yield
     finally:
-        if torch.get_num_threads() != before:
-            torch.set_num_threads(before)
+        torch.set_num_threads(before)

@@ -1,5 +1,7 @@
 """Thread control: a count chosen for the work during fit and predict, then restored."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -11,6 +13,12 @@ from skprob._threads import PARALLEL_MIN_MACS, resolve_n_threads, torch_threads
 from .conftest import SMALL
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def mkl_threads():
+    """The thread count of the MKL inside torch, or None for a torch built without it."""
+    match = re.search(r"mkl_get_max_threads\(\) : (\d+)", torch.__config__.parallel_info())
+    return int(match.group(1)) if match else None
 
 
 @pytest.fixture
@@ -90,3 +98,20 @@ def test_explicit_n_threads_is_used(recorded_thread_counts, diabetes):
         HeteroscedasticRegressor(n_threads=2, **SMALL).fit(X, y)
         assert recorded_thread_counts[:2] == [2, 1]
     assert torch.get_num_threads() == before
+
+
+@pytest.mark.skipif(mkl_threads() is None, reason="this torch has no MKL")
+def test_inside_threadpool_limits_mkl_takes_the_count_too(recorded_thread_counts):
+    # threadpoolctl lowers OpenMP's count, which torch reports, and not MKL's: torch
+    # says 1 while its matrix products would run on 2 threads. Skipping the call because
+    # torch already said 1 left a fit beside two busy processes 3 times as long.
+    with torch_threads(2), threadpool_limits(1):
+        assert (torch.get_num_threads(), mkl_threads()) == (1, 2)
+        with torch_threads(1):
+            assert mkl_threads() == 1
+        recorded_thread_counts.clear()
+        X, y = np.random.RandomState(0).normal(size=(100, 4)), np.arange(100) % 3
+        CategoricalClassifier(**SMALL).fit(X, y)
+        assert recorded_thread_counts[:2] == [1, 1]
+        assert torch.get_num_threads() == 1
+    assert (torch.get_num_threads(), mkl_threads()) == (2, 2)
