@@ -8,6 +8,14 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skprob
 
+from .capped_checks import (
+    BUDGET_INDEPENDENT_CHECKS,
+    CAPPED_MAX_EPOCHS,
+    CAPPED_VARIANTS,
+    check_name,
+    runs_capped,
+)
+
 
 def public_estimators():
     """Every estimator class exported by skprob: a new one is checked without edits here."""
@@ -28,81 +36,6 @@ def test_all_four_estimators_are_discovered():
         "BernoulliClassifier",
         "CategoricalClassifier",
     } <= names
-
-
-#: Checks whose verdict cannot depend on how long a fit trains: they test what a fit
-#: accepts (containers, sparse formats, dtypes, signs, sample-weight containers), what it
-#: sets (fitted state, ``n_features_in_``, parameters left alone), and that two routes to
-#: the same model agree (pickling, pipelines, a 2-D or integer ``y``, subsets and order of
-#: rows, the same seed twice), not what it learns. Like scikit-learn's own suite, which
-#: caps ``max_iter`` for its checks, they run with a capped ``max_epochs``: every "auto"
-#: rule (batch size, validation split, patience, weight decay, precision) still resolves
-#: as at the defaults. At the default budget their data (noise targets, 80 to 200 rows)
-#: train until the patience of 1,000 steps runs out: the first 54 of them took 181 s in
-#: one process, against 24 s capped. Every other check, those of what training reaches
-#: (``check_regressors_train``, ``check_classifiers_train``, ``check_classifiers_classes``)
-#: and the sample-weight equivalences (whose stopping decision is part of what they
-#: compare) among them, runs on the default estimator.
-BUDGET_INDEPENDENT_CHECKS = {
-    "check_regressor_data_not_an_array",
-    "check_classifier_data_not_an_array",
-    "check_estimator_sparse_array",
-    "check_estimator_sparse_matrix",
-    "check_estimator_sparse_tag",
-    "check_fit_idempotent",
-    "check_positive_only_tag_during_fit",
-    "check_n_features_in",
-    "check_n_features_in_after_fitting",
-    "check_fit_check_is_fitted",
-    "check_estimators_dtypes",
-    "check_dtype_object",
-    "check_estimators_nan_inf",
-    "check_fit_score_takes_y",
-    "check_estimators_fit_returns_self",
-    "check_dont_overwrite_parameters",
-    "check_estimators_overwrite_params",
-    "check_dict_unchanged",
-    "check_regressors_no_decision_function",
-    "check_fit2d_predict1d",
-    "check_fit2d_1sample",
-    "check_fit2d_1feature",
-    "check_f_contiguous_array_estimator",
-    "check_readonly_memmap_input",
-    "check_sample_weights_list",
-    "check_sample_weights_pandas_series",
-    "check_sample_weights_not_an_array",
-    "check_sample_weights_shape",
-    "check_sample_weights_not_overwritten",
-    "check_classifiers_one_label_sample_weights",
-    "check_estimators_pickle",
-    "check_pipeline_consistency",
-    "check_supervised_y_2d",
-    "check_regressors_int",
-    "check_methods_subset_invariance",
-    "check_methods_sample_order_invariance",
-}
-#: ``check_classifiers_train`` and ``check_regressors_train`` run three times: on their
-#: data, on a read-only memory map of the same data, and on a read-only float32 copy. The
-#: first checks what the default fit reaches, the float32 copy what a float32 fit reaches
-#: (it trains in float32); the read-only copy of the same float64 data adds only that a
-#: read-only memory map is accepted, which a capped fit checks as well.
-CAPPED_VARIANTS = {
-    "check_classifiers_train": {"readonly_memmap": True},
-    "check_regressors_train": {"readonly_memmap": True},
-}
-CAPPED_MAX_EPOCHS = 20
-
-
-def check_name(check):
-    """The name of a check as ``parametrize_with_checks`` yields it (often a partial)."""
-    return getattr(check, "func", check).__name__
-
-
-def runs_capped(check):
-    """Whether ``check`` is one whose verdict a capped budget leaves as it is."""
-    name = check_name(check)
-    keywords = getattr(check, "keywords", {})
-    return name in BUDGET_INDEPENDENT_CHECKS or CAPPED_VARIANTS.get(name) == keywords
 
 
 ESTIMATOR_CHECKS = parametrize_with_checks([cls() for cls in public_estimators()])
