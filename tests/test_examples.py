@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from joblib import parallel_config  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
@@ -44,10 +45,13 @@ def test_example_runs(script, tmp_path, monkeypatch, capsys):
     # One thread for OpenMP and BLAS: the suite runs a worker per core, and an OpenMP
     # pool that waits on a busy core is what made the count example's
     # HistGradientBoostingRegressor fit take 18 s instead of 0.3 s.
+    # joblib's sequential backend: a search with n_jobs=2 would start worker processes
+    # that import torch again, while the suite already keeps every core busy
+    # (tests/test_integration.py runs searches on worker processes).
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", [str(script)])
     try:
-        with threadpool_limits(limits=1):
+        with threadpool_limits(limits=1), parallel_config(backend="sequential"):
             runpy.run_path(str(script), run_name="__main__")
     finally:
         plt.close("all")
