@@ -24,26 +24,26 @@ def make_search():
     )
 
 
-def local_cluster(n_workers):
-    """Worker processes on this machine's loopback interface, one thread each, no
-    dashboard."""
-    return distributed.LocalCluster(
-        n_workers=n_workers,
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes on this machine's loopback interface, one thread each, no
+    dashboard; shared by the tests here, since each worker imports torch and skprob
+    on its first task."""
+    with distributed.LocalCluster(
+        n_workers=2,
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
-    )
+    ) as local:
+        yield local
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_grid_search_on_a_local_dask_cluster():
+def test_grid_search_on_a_local_dask_cluster(cluster):
     X, y = load_diabetes(return_X_y=True)
     local = make_search().fit(X, y)
-    with (
-        local_cluster(n_workers=2) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with distributed.Client(cluster) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         with distributed.get_task_stream(client) as tasks, joblib.parallel_backend("dask"):
             on_dask = make_search().fit(X, y)
@@ -57,7 +57,7 @@ def test_grid_search_on_a_local_dask_cluster():
     )
 
 
-def test_incremental_streams_a_dask_array_through_partial_fit():
+def test_incremental_streams_a_dask_array_through_partial_fit(cluster):
     """dask_ml's Incremental feeds a dask array to partial_fit block by block: the model
     equals the one trained by calling partial_fit on the same blocks in turn."""
     wrappers = pytest.importorskip("dask_ml.wrappers")
@@ -69,10 +69,7 @@ def test_incremental_streams_a_dask_array_through_partial_fit():
     params = {"hidden_layer_sizes": (16,), "n_estimators": 2, "random_state": 0}
     classes = np.unique(y)
     X_dask, y_dask = da.from_array(X, chunks=50), da.from_array(y, chunks=50)
-    with (
-        local_cluster(n_workers=1) as cluster,
-        distributed.Client(cluster),
-    ):
+    with distributed.Client(cluster):
         incremental = wrappers.Incremental(
             CategoricalClassifier(**params), shuffle_blocks=False
         )
