@@ -57,7 +57,8 @@ def torch_threads(n_threads):
     The count is set even when torch already reports it. torch reports OpenMP's count,
     which ``threadpoolctl.threadpool_limits`` lowers without telling the MKL inside torch:
     within ``threadpool_limits(1)`` torch said 1 while MKL's matrix products ran on every
-    core, and a fit beside two busy processes took 3 to 20 times as long.
+    core, and a fit beside two busy processes took 2.5 times as long (the median of
+    ``benchmarks/bench_threadpool_limits.py``; one process 50 times).
     ``torch.set_num_threads`` sets both. Leaving, the count torch reported is set again,
     so MKL then follows the limit the caller had.
     """
