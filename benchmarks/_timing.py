@@ -4,7 +4,9 @@ Interleaving spreads the drift of a shared, noisy machine over all contenders al
 their ratios are meaningful even where absolute times are not.
 """
 
+import multiprocessing
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -30,3 +32,23 @@ def print_table(title, medians, reference, repeats):
     for name, seconds in medians.items():
         ratio = seconds / medians[reference]
         print(f"{name:<{width}}{seconds:>10.3f}{ratio:>8.2f}x")
+
+
+def _busy_loop():
+    while True:
+        pass
+
+
+@contextmanager
+def busy_processes(n):
+    """Run the block with ``n`` processes each keeping a core busy (a loaded machine)."""
+    competitors = [
+        multiprocessing.Process(target=_busy_loop, daemon=True) for _ in range(n)
+    ]
+    for competitor in competitors:
+        competitor.start()
+    try:
+        yield
+    finally:
+        for competitor in competitors:
+            competitor.terminate()

@@ -22,12 +22,11 @@ Predict: predict_dist on 100,000 rows against a raw batched forward pass.
 """
 
 import argparse
-import multiprocessing
 import warnings
 
 import numpy as np
 import torch
-from _timing import interleaved_medians, print_table
+from _timing import busy_processes, interleaved_medians, print_table
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 from skorch import NeuralNet
@@ -109,12 +108,6 @@ def fit_skprob_one_thread_by_hand(X, y, epochs):
         torch.set_num_threads(before)
 
 
-def busy_loop():
-    """The competitor of ``--load``: one core kept busy until terminated."""
-    while True:
-        pass
-
-
 def fit_plain_skorch(X, y, epochs):
     torch.manual_seed(0)
     return NeuralNet(
@@ -173,16 +166,8 @@ def main():
     )
     args = parser.parse_args()
     BATCH = args.batch
-    competitors = [
-        multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(args.load)
-    ]
-    for competitor in competitors:
-        competitor.start()
-    try:
+    with busy_processes(args.load):
         run(args)
-    finally:
-        for competitor in competitors:
-            competitor.terminate()
 
 
 def run(args):

@@ -13,10 +13,11 @@ should be close to 1.
 """
 
 import argparse
-import multiprocessing
 import statistics
 import subprocess
 import sys
+
+from _timing import busy_processes
 
 FIT = r"""
 import sys, time, warnings
@@ -41,11 +42,6 @@ print(sorted(seconds)[1])
 """
 
 
-def busy_loop():
-    while True:
-        pass
-
-
 def fit_seconds(case):
     out = subprocess.run(
         [sys.executable, "-c", FIT, case], check=True, capture_output=True, text=True
@@ -58,20 +54,12 @@ def main():
     parser.add_argument("--busy", type=int, default=2)
     parser.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
-    competitors = [
-        multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(args.busy)
-    ]
-    for competitor in competitors:
-        competitor.start()
-    try:
-        # Interleaved, so that a change in the machine's load falls on both cases.
-        seconds = {"plain": [], "limited": []}
+    # Interleaved, so that a change in the machine's load falls on both cases.
+    seconds = {"plain": [], "limited": []}
+    with busy_processes(args.busy):
         for _ in range(args.processes):
             for case in seconds:
                 seconds[case].append(fit_seconds(case))
-    finally:
-        for competitor in competitors:
-            competitor.terminate()
     print(
         f"{args.busy} busy processes; {args.processes} fresh processes per case, "
         "median of 3 fits in each"

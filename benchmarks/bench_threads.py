@@ -14,11 +14,12 @@ on small batches most. The thread rule of ``skprob/_threads.py`` is chosen from 
 """
 
 import argparse
-import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
+
+from _timing import busy_processes
 
 FIT = r"""
 import sys, time, warnings
@@ -42,11 +43,6 @@ print(batch * model.net_.module_.multiply_adds_per_row(), sorted(seconds)[1])
 """
 
 
-def busy_loop():
-    while True:
-        pass
-
-
 def fit_seconds(batch, n_threads):
     out = subprocess.run(
         [sys.executable, "-c", FIT, str(batch), str(n_threads)],
@@ -67,20 +63,12 @@ def main():
     idle = {(b, t): fit_seconds(b, t) for b in args.batches for t in (1, 2)}
     macs = {b: idle[(b, 1)][0] for b in args.batches}
     idle = {key: seconds for key, (_, seconds) in idle.items()}
-    competitors = [
-        multiprocessing.Process(target=busy_loop, daemon=True) for _ in range(args.busy)
-    ]
-    for competitor in competitors:
-        competitor.start()
-    try:
+    with busy_processes(args.busy):
         loaded = {
             (b, t): [fit_seconds(b, t)[1] for _ in range(args.processes)]
             for b in args.batches
             for t in (1, 2)
         }
-    finally:
-        for competitor in competitors:
-            competitor.terminate()
     print(
         f"100 steps, 5 members x (50, 50) units, 20 features; {os.cpu_count()} cores; "
         f"loaded: {args.busy} busy processes, {args.processes} fresh processes per count"

@@ -10,10 +10,11 @@ rows, at that checkout's defaults otherwise. Make an old checkout with
 ``git worktree add /tmp/old <commit>``.
 """
 
-import multiprocessing
 import os
 import subprocess
 import sys
+
+from _timing import busy_processes
 
 FIT = r"""
 import sys, time, warnings
@@ -35,26 +36,12 @@ print(f"{sys.argv[1]}: median fit {sorted(seconds)[1]:.2f} s")
 """
 
 
-def busy_loop():
-    while True:
-        pass
-
-
 def main():
-    competitors = [
-        multiprocessing.Process(target=busy_loop, daemon=True)
-        for _ in range(int(os.environ.get("NBUSY", "2")))
-    ]
-    for competitor in competitors:
-        competitor.start()
-    try:
+    with busy_processes(int(os.environ.get("NBUSY", "2"))):
         for checkout in sys.argv[1:]:
             subprocess.run(
                 [sys.executable, "-c", FIT, os.path.abspath(checkout)], check=True
             )
-    finally:
-        for competitor in competitors:
-            competitor.terminate()
 
 
 if __name__ == "__main__":
