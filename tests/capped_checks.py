@@ -5,6 +5,8 @@ defaults), ``test_distribution_regressor.py`` and ``test_count_families.py`` (th
 families at a shorter budget).
 """
 
+from sklearn.base import clone
+
 #: Checks whose verdict cannot depend on how long a fit trains: they test what a fit
 #: accepts (containers, sparse formats, dtypes, signs, sample-weight containers), what it
 #: sets (fitted state, ``n_features_in_``, parameters left alone), and that two routes to
@@ -68,13 +70,22 @@ CAPPED_VARIANTS = {
 CAPPED_MAX_EPOCHS = 20
 
 
-def check_name(check):
-    """The name of a check as ``parametrize_with_checks`` yields it (often a partial)."""
-    return getattr(check, "func", check).__name__
+def check_variant(check):
+    """The name and keyword arguments of a check as ``parametrize_with_checks`` yields
+    it (often a partial)."""
+    return getattr(check, "func", check).__name__, getattr(check, "keywords", {})
 
 
 def runs_capped(check):
     """Whether ``check`` is one whose verdict a capped budget leaves as it is."""
-    name = check_name(check)
-    keywords = getattr(check, "keywords", {})
+    name, keywords = check_variant(check)
     return name in BUDGET_INDEPENDENT_CHECKS or CAPPED_VARIANTS.get(name) == keywords
+
+
+def estimator_for(check, estimator):
+    """The estimator ``check`` runs on: a capped copy where the budget cannot change its
+    verdict, else ``estimator`` itself. A copy, since ``parametrize_with_checks`` hands
+    one instance to every check of its class."""
+    if runs_capped(check):
+        return clone(estimator).set_params(max_epochs=CAPPED_MAX_EPOCHS)
+    return estimator

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import torch
 from scipy import stats
-from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -30,7 +29,7 @@ from skprob.metrics import (
     pit_calibration_error,
 )
 
-from .capped_checks import CAPPED_MAX_EPOCHS, runs_capped
+from .capped_checks import estimator_for
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -370,6 +369,4 @@ def test_constant_dispersion_learns_one_shape_for_all_rows():
 )
 def test_sklearn_compatible_count_families(estimator, check):
     # The checks that cannot tell a long fit from a short one run shorter still.
-    if runs_capped(check):
-        estimator = clone(estimator).set_params(max_epochs=CAPPED_MAX_EPOCHS)
-    check(estimator)
+    check(estimator_for(check, estimator))

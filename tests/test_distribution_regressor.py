@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import torch
 from scipy import stats
-from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -12,7 +11,7 @@ from skprob import DistributionRegressor, HeteroscedasticRegressor
 from skprob.families import Gamma, Laplace, LogNormal, StudentT
 from skprob.metrics import negative_log_likelihood, nll_scorer
 
-from .capped_checks import CAPPED_MAX_EPOCHS, runs_capped
+from .capped_checks import estimator_for
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -264,9 +263,7 @@ def test_lognormal_data_prefer_the_lognormal_family():
 )
 def test_sklearn_compatible_for_every_distribution(estimator, check):
     # The checks that cannot tell a long fit from a short one run shorter still.
-    if runs_capped(check):
-        estimator = clone(estimator).set_params(max_epochs=CAPPED_MAX_EPOCHS)
-    check(estimator)
+    check(estimator_for(check, estimator))
 
 
 def test_positive_families_take_one_output():
