@@ -479,12 +479,13 @@ class DistributionRegressor(_NormalRegressor):
     >>> import numpy as np
     >>> from skprob import DistributionRegressor
     >>> rng = np.random.RandomState(0)
-    >>> X = rng.uniform(-1, 1, size=(300, 1))
-    >>> y = 2 * X[:, 0] + rng.standard_t(df=2, size=300)  # heavy-tailed noise
+    >>> X = rng.uniform(-1, 1, size=(1000, 1))
+    >>> y = 2 * X[:, 0] + rng.standard_t(df=2, size=1000)  # heavy-tailed noise
     >>> reg = DistributionRegressor(distribution="student_t", n_estimators=1,
     ...                             random_state=0).fit(X, y)
     >>> dist = reg.predict_dist(X[:3])
-    >>> dist.dist.name, bool((dist.kwds["df"] > 2).all())
+    >>> df = dist.kwds["df"]  # learned: near the noise's 2
+    >>> dist.dist.name, bool(((df > 1.5) & (df < 3)).all())
     ('t', True)
     """
 
