@@ -60,12 +60,15 @@ BUDGET_INDEPENDENT_CHECKS = {
 }
 #: ``check_classifiers_train`` and ``check_regressors_train`` run three times: on their
 #: data, on a read-only memory map of the same data, and on a read-only float32 copy. The
-#: first checks what the default fit reaches, the float32 copy what a float32 fit reaches
-#: (it trains in float32); the read-only copy of the same float64 data adds only that a
-#: read-only memory map is accepted, which a capped fit checks as well.
+#: first checks what the default fit reaches. The other two check routes into the same
+#: training, each at the capped budget: a read-only memory map is accepted, and float32
+#: data train in float32 (``compute_dtype="auto"``) and still reach sklearn's bar. At
+#: the default budget the float32 copy took 34 s of the suite's summed time, a third of
+#: these checks'; the default budget's float32 fits are the examples' and the UCI
+#: benchmark's (data of 512 rows and more train in float32).
 CAPPED_VARIANTS = {
-    "check_classifiers_train": {"readonly_memmap": True},
-    "check_regressors_train": {"readonly_memmap": True},
+    name: [{"readonly_memmap": True}, {"readonly_memmap": True, "X_dtype": "float32"}]
+    for name in ("check_classifiers_train", "check_regressors_train")
 }
 CAPPED_MAX_EPOCHS = 20
 
@@ -79,7 +82,7 @@ def check_variant(check):
 def runs_capped(check):
     """Whether ``check`` is one whose verdict a capped budget leaves as it is."""
     name, keywords = check_variant(check)
-    return name in BUDGET_INDEPENDENT_CHECKS or CAPPED_VARIANTS.get(name) == keywords
+    return name in BUDGET_INDEPENDENT_CHECKS or keywords in CAPPED_VARIANTS.get(name, [])
 
 
 def estimator_for(check, estimator):
