@@ -103,9 +103,13 @@ def inverse_data():
     return X, y, X_test, y_test
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_mixture_beats_one_normal_where_the_target_has_several_modes(inverse_data):
     X, y, X_test, y_test = inverse_data
-    params = dict(n_estimators=1, random_state=0, hidden_layer_sizes=(32, 32))
+    # 80 epochs: the default budget's 167 and 106 epochs move the NLLs by 0.03 and 0.01.
+    params = dict(
+        n_estimators=1, random_state=0, hidden_layer_sizes=(32, 32), max_epochs=80
+    )
     mdn = MixtureDensityRegressor(n_components=3, **params).fit(X, y)
     normal = HeteroscedasticRegressor(**params).fit(X, y)
     mdn_nll = negative_log_likelihood(y_test, mdn.predict_dist(X_test))
