@@ -37,3 +37,9 @@ def diabetes():
 @pytest.fixture
 def rng():
     return np.random.RandomState(0)
+
+
+def held_out_nll_by_distribution(search):
+    """Each ``distribution`` candidate's mean held-out NLL over a search's folds."""
+    results = search.cv_results_
+    return dict(zip(results["param_distribution"], -results["mean_test_score"]))

@@ -30,6 +30,7 @@ from skprob.metrics import (
 )
 
 from .capped_checks import estimator_for
+from .conftest import held_out_nll_by_distribution
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -321,11 +322,7 @@ def test_over_dispersed_counts_prefer_the_negative_binomial():
     ).fit(*train)
     assert search.best_params_ == {"distribution": "negative_binomial"}
     # The held-out NLL of the folds: the Poisson's is far behind.
-    nll = dict(
-        zip(
-            search.cv_results_["param_distribution"], -search.cv_results_["mean_test_score"]
-        )
-    )
+    nll = held_out_nll_by_distribution(search)
     assert nll["negative_binomial"] < nll["poisson"] - 0.1
     # Scorers other than the NLL work on counts too.
     assert coverage_scorer(0.9)(search, *test) > -0.1

@@ -12,6 +12,7 @@ from skprob.families import Gamma, Laplace, LogNormal, StudentT
 from skprob.metrics import negative_log_likelihood, nll_scorer
 
 from .capped_checks import estimator_for
+from .conftest import held_out_nll_by_distribution
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -153,11 +154,7 @@ def test_student_t_fits_heavy_tails_better_and_grid_search_chooses_it():
     ).fit(X, y)
     assert search.best_params_ == {"distribution": "student_t"}
     # The held-out NLL of the folds: the Normal's is far behind, not just second.
-    nll = dict(
-        zip(
-            search.cv_results_["param_distribution"], -search.cv_results_["mean_test_score"]
-        )
-    )
+    nll = held_out_nll_by_distribution(search)
     assert nll["student_t"] < nll["normal"] - 0.1
 
 
