@@ -6,7 +6,7 @@
    default 5-member ensemble, ``batch_size="auto"``) on float64 data of each size,
    trained with ``compute_dtype="float64"`` and ``"float32"``; medians of interleaved
    runs, and the ratio float32 / float64. ``compute_dtype="auto"`` switches to float32
-   from ``skprob._training.AUTO_FLOAT32_MIN_ROWS`` rows.
+   from ``skprob._training.run.AUTO_FLOAT32_MIN_ROWS`` rows.
 2. sklearn's sample-weight equivalence check (predictions of integer weights against
    repeated rows, compared at rtol 1e-7) at the default and with float32 forced.
 """
@@ -19,7 +19,7 @@ from _timing import interleaved_medians
 from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
 
 from skprob import CategoricalClassifier, GaussianRegressor, HeteroscedasticRegressor
-from skprob._training import AUTO_FLOAT32_MIN_ROWS
+from skprob._training.run import AUTO_FLOAT32_MIN_ROWS
 
 EPOCHS = 8
 

@@ -10,7 +10,8 @@ features at each batch size, with ``n_threads=1`` and ``n_threads=2``: on an idl
 depends on where the scheduler puts each process's threads, so one process is not
 enough). A thread waiting at the end of every operator for a core that another process
 holds turns each operator into a scheduler wait; that cost is per operator, so it falls
-on small batches most. The thread rule of ``skprob/_threads.py`` is chosen from this table.
+on small batches most. The thread rule of ``skprob/_training/threads.py`` is chosen from
+this table.
 """
 
 import argparse

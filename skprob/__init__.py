@@ -2,7 +2,8 @@
 
 Each estimator is the maximum-likelihood recipe: choose a distribution over y, let a
 PyTorch network predict its parameters through a link, minimise the negative
-log-likelihood, and return the distribution (``predict_dist``) or its mode (``predict``).
+log-likelihood, and return the distribution (``predict_dist``) or a point from it
+(``predict``: the mean for regressors, the most probable label for classifiers).
 """
 
 from ._meta import predict_dist

@@ -15,12 +15,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._data import ArrayData
 from ._feature_scale import warn_if_features_unscaled
-from ._network import ACTIVATIONS
-from ._persistence import network_state, restore_network
-from ._threads import resolve_n_threads, torch_threads
-from ._training import OPTIMIZERS, fit_network, resolve_compute_dtype
+from ._training.data import ArrayData
+from ._training.network import ACTIVATIONS
+from ._training.persistence import network_state, restore_network
+from ._training.run import OPTIMIZERS, fit_network, resolve_compute_dtype
+from ._training.threads import resolve_n_threads, torch_threads
 from .exceptions import TrainingDivergedError
 
 __all__ = ["BaseDistributionEstimator"]
@@ -63,7 +63,7 @@ class BaseDistributionEstimator(BaseEstimator):
     """Base class: a distribution family + MLP bodies (one, or an ensemble) + NLL training.
 
     Subclasses say which family (:meth:`_make_family`) and how targets are encoded
-    (:meth:`_encode_targets`); the training run is :func:`skprob._training.fit_network`.
+    (:meth:`_encode_targets`); the training run is :func:`skprob._training.run.fit_network`.
     """
 
     _parameter_constraints = {

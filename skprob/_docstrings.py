@@ -80,10 +80,10 @@ default="relu"
         process holds a core, a second thread waits for it at every operator, and a fit
         took 4 to 27 times as long on two threads as on one, where two saved at most 42%
         on an idle machine. Prediction takes more only for batches large enough that
-        they paid when measured (``skprob._threads``), never more than torch's current
-        count, which follows ``OMP_NUM_THREADS``, ``threadpoolctl.threadpool_limits``
-        and joblib's limit inside its workers. Set it to use more cores for training on
-        a machine of your own.
+        they paid when measured (``skprob._training.threads``), never more than torch's
+        current count, which follows ``OMP_NUM_THREADS``,
+        ``threadpoolctl.threadpool_limits`` and joblib's limit inside its workers. Set it
+        to use more cores for training on a machine of your own.
     compute_dtype : {"auto", "float32", "float64"}, default="auto"
         Precision the network trains and predicts in. "auto" trains float32 data in
         float32, and float64 data (what numpy and pandas give) in float64 below 512

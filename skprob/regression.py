@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
+from ._targets import SUPPORT_CONDITIONS, check_support, fit_target_encoding
 from .distributions import mixture_distribution
 from .families import (
     ConstantDispersion,
@@ -22,7 +23,7 @@ from .families import (
     Poisson,
     StudentT,
 )
-from .links import POSITIVE_LINKS
+from .families.links import POSITIVE_LINKS
 
 __all__ = [
     "DistributionRegressor",
@@ -32,18 +33,12 @@ __all__ = [
 ]
 
 
-#: The condition each restricted support puts on y, in words and as a test.
-SUPPORT_CONDITIONS = {
-    "positive": ("y > 0", lambda y: y > 0),
-    "count": ("y >= 0", lambda y: y >= 0),
-}
+class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
+    """The base of every regressor: encoded targets, a family, ``return_std``.
 
-
-class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
-    """Shared by the regressors: standardised targets, a family, ``return_std``.
-
-    The family (a Normal unless a subclass says otherwise) is trained on standardised
-    targets ``z = (y - target_loc_) / target_scale_``; its location parameters are mapped
+    The family (a Normal unless a subclass says otherwise) is trained on the targets
+    encoded for its support (:mod:`skprob._targets`), ``z = (y - target_loc_) /
+    target_scale_``; its location parameters are mapped
     back as ``loc * target_scale_ + target_loc_`` and its scale parameters as
     ``scale * target_scale_`` (``DistributionFamily.location_params`` and
     ``scale_params``), the others (shapes, degrees of freedom) unchanged.
@@ -64,39 +59,11 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         support = self._target_support()
-        if support in SUPPORT_CONDITIONS:
-            self._check_support(y, support)
-        if support == "count":
-            # Trained as they are: a count's variance is tied to its units.
-            self.target_loc_, self.target_scale_ = np.zeros(y.shape[1]), np.ones(y.shape[1])
-            return y
-        if support == "positive":
-            # Divided by their weighted mean (the targets stay positive) and mapped back
-            # in predict_dist.
-            self.target_loc_ = np.zeros(y.shape[1])
-            self.target_scale_ = np.average(y, axis=0, weights=sample_weight)
-            return y / self.target_scale_
-        # Outputs on different scales are standardised (weighted, like every statistic
-        # taken from the data) and the distribution is mapped back in predict_dist.
-        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-            loc = np.average(y, axis=0, weights=sample_weight)
-            deviation = y - loc
-        if not np.isfinite(deviation).all():
-            raise ValueError(
-                "The targets are too large for float64 arithmetic (their mean or their "
-                f"deviations from it overflow; the largest |y| is {np.abs(y).max():.3g}). "
-                "Divide y by a constant before fitting."
-            )
-        # The standard deviation with the deviations divided by their largest first:
-        # their squares cannot overflow (|y| ~ 1e155 would).
-        largest = np.max(np.abs(deviation), axis=0)
-        largest = np.where(largest > 0, largest, 1.0)
-        spread = np.average((deviation / largest) ** 2, axis=0, weights=sample_weight)
-        scale = largest * np.sqrt(spread)
-        tiny = np.finfo(np.float64).eps * np.maximum(np.abs(loc), 1.0)
-        scale = np.where(scale > tiny, scale, 1.0)
-        self.target_loc_, self.target_scale_ = loc, scale
-        return (y - loc) / scale
+        check_support(y, support, getattr(self, "distribution", "normal"))
+        # Mapped back in predict_dist (skprob._targets).
+        encoding = fit_target_encoding(y, support, sample_weight)
+        self.target_loc_, self.target_scale_ = encoding
+        return (y - self.target_loc_) / self.target_scale_
 
     def _reencode_targets(self, y):
         y = np.asarray(y, dtype=np.float64)
@@ -107,9 +74,7 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
                 f"{self.n_outputs_}: training goes on with the outputs the network was "
                 "built for."
             )
-        support = self._target_support()
-        if support in SUPPORT_CONDITIONS:
-            self._check_support(y, support)
+        check_support(y, self._target_support(), getattr(self, "distribution", "normal"))
         # The fitted encoding: the network's outputs keep their meaning.
         return (y - self.target_loc_) / self.target_scale_
 
@@ -139,16 +104,6 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
             The estimator, trained one more epoch.
         """
         return self._fit(X, y, sample_weight, hasattr(self, "net_"), epochs=1)
-
-    def _check_support(self, y, support):
-        condition, inside = SUPPORT_CONDITIONS[support]
-        outside = ~inside(y)
-        if outside.any():
-            row = np.argwhere(outside)[0, 0]
-            raise ValueError(
-                f"distribution={self.distribution!r} needs targets {condition}; row {row} "
-                f"has y = {y[row, 0]}."
-            )
 
     def _log_target_scale(self):
         return float(np.log(self.target_scale_).sum())
@@ -250,7 +205,7 @@ class _NormalRegressor(RegressorMixin, BaseDistributionEstimator):
 
 
 @fill_doc
-class GaussianRegressor(_NormalRegressor):
+class GaussianRegressor(BaseDistributionRegressor):
     """Regression with a Normal predictive distribution and one learned sigma per output.
 
     The network predicts the mean, ``mu = f[x, phi]``; the standard deviation of each
@@ -289,7 +244,7 @@ class GaussianRegressor(_NormalRegressor):
 
 
 @fill_doc
-class HeteroscedasticRegressor(_NormalRegressor):
+class HeteroscedasticRegressor(BaseDistributionRegressor):
     """Regression with a Normal predictive distribution whose variance depends on x.
 
     The network has two heads per output: ``mu = f1[x, phi]`` and
@@ -334,7 +289,7 @@ class HeteroscedasticRegressor(_NormalRegressor):
     _heteroscedastic = True
 
     _parameter_constraints = {
-        **_NormalRegressor._parameter_constraints,
+        **BaseDistributionRegressor._parameter_constraints,
         "variance_link": [StrOptions(set(POSITIVE_LINKS))],
         "variance_floor": [Interval(Real, 0, None, closed="neither")],
     }
@@ -413,7 +368,7 @@ DISTRIBUTIONS = {
 
 
 @fill_doc
-class DistributionRegressor(_NormalRegressor):
+class DistributionRegressor(BaseDistributionRegressor):
     """Regression with the predictive distribution chosen by name.
 
     One estimator for every family: the network predicts each of the family's
@@ -492,7 +447,7 @@ class DistributionRegressor(_NormalRegressor):
     _heteroscedastic = True
 
     _parameter_constraints = {
-        **_NormalRegressor._parameter_constraints,
+        **BaseDistributionRegressor._parameter_constraints,
         "distribution": [StrOptions(set(DISTRIBUTIONS))],
         "dispersion": [StrOptions({"per_row", "constant"})],
     }

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 import torch
 
-from skprob._data import ArrayData
-from skprob._flat_params import FlatAdam, FlatParameters
-from skprob._net import DistributionNet, FamilyNLL
-from skprob._network import ACTIVATIONS, DistributionMLP
+from skprob._training.data import ArrayData
+from skprob._training.flat_params import FlatAdam, FlatParameters
+from skprob._training.net import DistributionNet, FamilyNLL
+from skprob._training.network import ACTIVATIONS, DistributionMLP
 from skprob.families import Bernoulli, Categorical, Normal
 from skprob.families._base import DistributionFamily
-from skprob.links import POSITIVE_LINKS
+from skprob.families.links import POSITIVE_LINKS
 
 
 def _module(activation, n_members, n_shared, hidden=(6, 5), n_features=4):

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from skprob._data import ArrayData, TensorBatches
+from skprob._training.data import ArrayData, TensorBatches
 
 
 def make_data(n=23, sparse=False):
@@ -178,14 +178,14 @@ def test_to_moves_every_tensor_once():
 
 
 def test_row_numbers_are_int32_below_2_to_the_31():
-    from skprob._data import row_number_dtype
+    from skprob._training.data import row_number_dtype
 
     assert row_number_dtype(2**31 - 1) == torch.int32
     assert row_number_dtype(2**31) == torch.int64
 
 
 def test_sparse_features_are_densified_whole_up_to_256_mib_of_dense_copy():
-    from skprob._data import densifies_whole
+    from skprob._training.data import densifies_whole
 
     # 2**20 rows x 32 float64 columns is exactly 256 MiB dense; one more column is over.
     assert densifies_whole((2**20, 32), torch.float64)
@@ -200,9 +200,9 @@ def test_sparse_features_are_densified_whole_up_to_256_mib_of_dense_copy():
 
 
 def test_sparse_rows_are_densified_per_batch(monkeypatch):
-    from skprob import _data
+    from skprob._training import data as data_module
 
-    monkeypatch.setattr(_data, "DENSIFY_SPARSE_BELOW_BYTES", 0)
+    monkeypatch.setattr(data_module, "DENSIFY_SPARSE_BELOW_BYTES", 0)
     data, X, _ = make_data(sparse=True)
     assert sp.issparse(data.X)
     X_batch, _ = data.subset([4, 1]).batch(slice(None))
@@ -210,9 +210,9 @@ def test_sparse_rows_are_densified_per_batch(monkeypatch):
 
 
 def test_sparse_batches_keep_the_dtype_whether_sliced_or_indexed(monkeypatch):
-    from skprob import _data
+    from skprob._training import data as data_module
 
-    monkeypatch.setattr(_data, "DENSIFY_SPARSE_BELOW_BYTES", 0)
+    monkeypatch.setattr(data_module, "DENSIFY_SPARSE_BELOW_BYTES", 0)
     X = np.arange(12, dtype=np.float64).reshape(6, 2)
     data = ArrayData(sp.csr_matrix(X), np.zeros(6), dtype=torch.float32)
     sliced, _ = data.batch(slice(1, 4))

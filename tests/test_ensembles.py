@@ -11,9 +11,9 @@ from skprob import (
     GaussianRegressor,
     HeteroscedasticRegressor,
 )
-from skprob._data import ArrayData
-from skprob._net import DistributionNet, FamilyNLL
-from skprob._network import DistributionMLP
+from skprob._training.data import ArrayData
+from skprob._training.net import DistributionNet, FamilyNLL
+from skprob._training.network import DistributionMLP
 from skprob.distributions import MixtureDistribution
 from skprob.families import Normal
 

@@ -21,8 +21,8 @@ from skprob import (
     HeteroscedasticRegressor,
     TrainingDivergedError,
 )
-from skprob._network import EnsembleLinear
-from skprob._training import AUTO_FLOAT32_MIN_ROWS
+from skprob._training.network import EnsembleLinear
+from skprob._training.run import AUTO_FLOAT32_MIN_ROWS
 
 from .conftest import SMALL
 
@@ -183,10 +183,10 @@ def test_sparse_input_matches_dense(Estimator, data):
 
 
 def test_large_sparse_input_is_densified_per_batch(data, monkeypatch):
-    from skprob import _data
+    from skprob._training import data as data_module
 
     X, y = data
-    monkeypatch.setattr(_data, "DENSIFY_SPARSE_BELOW_BYTES", 0)
+    monkeypatch.setattr(data_module, "DENSIFY_SPARSE_BELOW_BYTES", 0)
     sparse = CategoricalClassifier(**SMALL).fit(sp.csr_matrix(X), y)
     monkeypatch.undo()
     dense = CategoricalClassifier(**SMALL).fit(X, y)

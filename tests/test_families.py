@@ -23,7 +23,7 @@ from skprob.families import (
     Poisson,
     StudentT,
 )
-from skprob.links import POSITIVE_LINKS, positive_link
+from skprob.families.links import POSITIVE_LINKS, positive_link
 
 RNG = np.random.RandomState(0)
 

@@ -29,7 +29,7 @@ from skprob import (
     GaussianRegressor,
     HeteroscedasticRegressor,
 )
-from skprob._data import ArrayData
+from skprob._training.data import ArrayData
 
 from .conftest import LINEAR_EXACT
 

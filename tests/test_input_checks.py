@@ -16,7 +16,7 @@ from skprob import (
     TrainingDivergedError,
 )
 from skprob._feature_scale import FEATURE_RMS_LIMIT
-from skprob._training import (
+from skprob._training.run import (
     DIVERGENCE_MARGIN,
     _check_better_than_constant,
     member_splits,

@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skprob import BernoulliClassifier, DistributionRegressor, HeteroscedasticRegressor
-from skprob._data import ArrayData
+from skprob._training.data import ArrayData
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -7,7 +7,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skprob import GaussianRegressor, HeteroscedasticRegressor
-from skprob.links import POSITIVE_LINKS
+from skprob.families.links import POSITIVE_LINKS
 
 from .conftest import SMALL
 

@@ -8,7 +8,7 @@ import torch
 from threadpoolctl import threadpool_limits
 
 from skprob import CategoricalClassifier, HeteroscedasticRegressor
-from skprob._threads import PARALLEL_MIN_MACS, resolve_n_threads, torch_threads
+from skprob._training.threads import PARALLEL_MIN_MACS, resolve_n_threads, torch_threads
 
 from .conftest import SMALL
 

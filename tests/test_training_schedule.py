@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from skprob import CategoricalClassifier, GaussianRegressor
-from skprob._training import TrainingSchedule
+from skprob._training.run import TrainingSchedule
 
 
 def resolve(n_train, validation=True, total_weight=None, epochs=None, **params):

@@ -1,10 +1,12 @@
-"""Distribution families: one small class each, registered by name."""
+"""Distribution families (step 1 of the recipe) and their links (step 2): one small
+class each, registered by name."""
 
 from ._base import ConstantDispersion, DistributionFamily
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .gamma import Gamma
 from .laplace import Laplace
+from .links import positive_link
 from .lognormal import LogNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
@@ -26,6 +28,7 @@ __all__ = [
     "NormalMixture",
     "Poisson",
     "StudentT",
+    "positive_link",
 ]
 
 #: Every family by name; a new family is one class and one line here.

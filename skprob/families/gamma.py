@@ -6,8 +6,8 @@ from scipy import stats
 from torch.distributions import Gamma as TorchGamma
 from torch.distributions import Independent
 
-from ..links import positive_link
 from ._base import DistributionFamily
+from .links import positive_link
 
 __all__ = ["Gamma"]
 

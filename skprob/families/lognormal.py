@@ -6,8 +6,8 @@ from scipy import stats
 from torch.distributions import Independent
 from torch.distributions import LogNormal as TorchLogNormal
 
-from ..links import positive_link
 from ._base import DistributionFamily
+from .links import positive_link
 
 __all__ = ["LogNormal"]
 

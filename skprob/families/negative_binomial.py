@@ -6,8 +6,8 @@ from scipy import stats
 from torch.distributions import Independent
 from torch.distributions import NegativeBinomial as TorchNegativeBinomial
 
-from ..links import positive_link
 from ._base import DistributionFamily
+from .links import positive_link
 from .poisson import MIN_START_RATE
 
 __all__ = ["NegativeBinomial"]

@@ -8,9 +8,9 @@ from scipy import stats
 from torch.distributions import Independent
 from torch.distributions import Normal as TorchNormal
 
-from .._constants import constant
-from ..links import POSITIVE_LINK_DERIVATIVES, positive_link
+from .._training.constants import constant
 from ._base import DistributionFamily
+from .links import POSITIVE_LINK_DERIVATIVES, positive_link
 
 __all__ = ["Normal"]
 

@@ -9,8 +9,8 @@ from torch.distributions import Categorical, Independent, MixtureSameFamily
 from torch.distributions import Normal as TorchNormal
 
 from ..distributions import MixtureDistribution
-from ..links import positive_link
 from ._base import DistributionFamily
+from .links import positive_link
 
 __all__ = ["NormalMixture"]
 

@@ -7,8 +7,8 @@ from torch.distributions import Chi2, Distribution, Independent
 from torch.distributions import StudentT as TorchStudentT
 from torch.distributions.utils import broadcast_all
 
-from ..links import positive_link
 from ._base import DistributionFamily
+from .links import positive_link
 
 __all__ = ["StudentT"]
 

@@ -1,7 +1,8 @@
 """One training run: a schedule fitted to the data size, the splits, the network, the fit.
 
-The estimators (``_base.py``) validate parameters and data and encode the targets; this
-module turns that into a trained :class:`~skprob._net.DistributionNet`.
+The estimators (``skprob/_base.py``) validate parameters and data and encode the
+targets; this module turns that into a trained
+:class:`~skprob._training.net.DistributionNet`.
 """
 
 import math
@@ -14,13 +15,13 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from skorch.helper import predefined_split
 
-from ._callbacks import MemberEarlyStopping
-from ._data import ArrayData
-from ._flat_params import FlatAdam
-from ._net import DistributionNet, FamilyNLL
-from ._network import DistributionMLP
-from ._threads import resolve_n_threads, torch_threads
-from .exceptions import TrainingDivergedError
+from ..exceptions import TrainingDivergedError
+from .callbacks import MemberEarlyStopping
+from .data import ArrayData
+from .flat_params import FlatAdam
+from .net import DistributionNet, FamilyNLL
+from .network import DistributionMLP
+from .threads import resolve_n_threads, torch_threads
 
 __all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network", "make_net"]
 

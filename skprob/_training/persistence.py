@@ -15,8 +15,8 @@ import numpy as np
 import torch
 from skorch.history import History
 
-from ._network import DistributionMLP
-from ._training import TrainingSchedule, make_net
+from .network import DistributionMLP
+from .run import TrainingSchedule, make_net
 
 __all__ = ["network_state", "restore_network"]
 

@@ -6,11 +6,11 @@ from skorch import NeuralNet
 from skorch.callbacks import EpochTimer
 from torch import nn
 
-from ._constants import constant
-from ._data import ArrayData, TensorBatches
-from ._flat_params import FlatParameters
-from ._progress import BatchProgress, EpochLog
-from .exceptions import TrainingDivergedError
+from ..exceptions import TrainingDivergedError
+from .constants import constant
+from .data import ArrayData, TensorBatches
+from .flat_params import FlatParameters
+from .progress import BatchProgress, EpochLog
 
 __all__ = ["DistributionNet", "FamilyNLL"]
 
@@ -35,16 +35,16 @@ class FamilyNLL(nn.Module):
 class DistributionNet(NeuralNet):
     """A skorch ``NeuralNet`` that trains the members of an ensemble side by side.
 
-    - data are :class:`~skprob._data.ArrayData`; batches are sliced from tensors
-      (:class:`~skprob._data.TensorBatches`), each member's rows shuffled by a dedicated
-      generator;
+    - data are :class:`~skprob._training.data.ArrayData`; batches are sliced from
+      tensors (:class:`~skprob._training.data.TensorBatches`), each member's rows
+      shuffled by a dedicated generator;
     - the module maps a batch to raw outputs ``(n_members, rows, n_raw)``; the loss is the
       sum over members of each member's mean NLL (weighted by the sample weights), so
       that every member follows its own gradient, as if trained alone;
     - Adam and SGD train with the backward pass written out (``train_step``: the
       module's and the family's closed-form gradients, no autograd graph) and update all
       parameters, moved into one flat tensor, in one fused kernel
-      (:mod:`skprob._flat_params`); L-BFGS keeps skorch's autograd step;
+      (:mod:`skprob._training.flat_params`); L-BFGS keeps skorch's autograd step;
     - weight decay is an L2 penalty on the weight matrices (not the biases, nor the
       shared parameters): its gradient is added to the weights' gradient for Adam and
       SGD, as their own ``weight_decay`` option does, and the penalty is added to the
@@ -177,7 +177,8 @@ class DistributionNet(NeuralNet):
             nll, grad_raw = self.criterion_.family.nll_and_grad(raw.reshape(-1, n_raw), y)
             nll = nll.reshape(n_members, n_rows)
             # The constant of the target scaling joins each row, as in member_losses.
-            # Numbers enter as 0-dim tensors of the batch's dtype (skprob._constants).
+            # Numbers enter as 0-dim tensors of the batch's dtype
+            # (skprob._training.constants).
             log_target_scale = constant(
                 self.criterion_.log_target_scale, nll.dtype, nll.device
             )

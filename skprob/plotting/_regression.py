@@ -1,15 +1,12 @@
-"""Plots of predictive distributions, in the style of sklearn's ``CalibrationDisplay``.
-
-matplotlib is an optional dependency: it is imported when a plot is drawn.
-"""
+"""Calibration plots of regressors' predictive distributions (PIT histograms and
+central-interval coverage)."""
 
 import numpy as np
 
-from ._classifier_display import ClassifierCalibrationDisplay
-from ._meta import predict_dist
-from .metrics._regression import _pit_bounds, pit_levels, pit_shares_below
+from .._meta import predict_dist
+from ..metrics._regression import _pit_bounds, pit_levels, pit_shares_below
 
-__all__ = ["ClassifierCalibrationDisplay", "RegressionCalibrationDisplay"]
+__all__ = ["RegressionCalibrationDisplay"]
 
 
 class RegressionCalibrationDisplay:

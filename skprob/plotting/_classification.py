@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .metrics._classification import expected_calibration_error, reliability_curve
+from ..metrics._classification import expected_calibration_error, reliability_curve
 
 __all__ = ["ClassifierCalibrationDisplay"]
 

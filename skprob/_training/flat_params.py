@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import torch
 
-from ._constants import constant
+from .constants import constant
 
 __all__ = ["FlatAdam", "FlatParameters"]
 
