@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 
 from ._feature_scale import warn_if_features_unscaled
 from ._training.data import ArrayData
+from ._training.denormals import flush_denormals
 from ._training.network import ACTIVATIONS
 from ._training.persistence import network_state, restore_network
 from ._training.run import OPTIMIZERS, fit_network, resolve_compute_dtype
@@ -358,7 +359,7 @@ class BaseDistributionEstimator(BaseEstimator):
         n_threads = resolve_n_threads(
             self.n_threads, batch_rows * module.multiply_adds_per_row()
         )
-        with torch_threads(n_threads):
+        with torch_threads(n_threads), flush_denormals():
             raw = self.net_.predict_raw(ArrayData(X, dtype=self._torch_dtype))
         if X.dtype == np.float64:
             # float64 in, float64 out, also from a network trained in float32.

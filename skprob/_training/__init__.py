@@ -14,8 +14,9 @@ has validated the parameters and data and encoded the targets before):
    ``flat_params.FlatAdam`` updates all parameters in one fused kernel;
 5. ``callbacks.MemberEarlyStopping`` keeps each member's best epoch; ``progress`` prints
    what ``verbose`` asks for;
-6. ``threads.torch_threads`` holds torch's thread count (and restores it) around the work;
-   ``constants`` caches the 0-dim tensors the step's operators take;
+6. ``threads.torch_threads`` holds torch's thread count around the work, and
+   ``denormals.flush_denormals`` flushes subnormal numbers to zero (each restores the
+   caller's setting); ``constants`` caches the 0-dim tensors the step's operators take;
 7. ``persistence`` turns the trained net into plain data for pickle and skops, and back.
 
 Nothing here imports the estimators; a new layer belongs in ``network``, a new optimizer

@@ -18,6 +18,7 @@ from skorch.helper import predefined_split
 from ..exceptions import TrainingDivergedError
 from .callbacks import MemberEarlyStopping
 from .data import ArrayData
+from .denormals import flush_denormals
 from .flat_params import FlatAdam
 from .net import DistributionNet, FamilyNLL
 from .network import DistributionMLP
@@ -279,7 +280,7 @@ def fit_network(
         schedule.batch_size * module.multiply_adds_per_row(),
         training=True,
     )
-    with torch_threads(n_threads):
+    with torch_threads(n_threads), flush_denormals():
         if epochs_before:
             # skorch's partial_fit: the same module, optimizer and history, further.
             net.partial_fit(train.to(device), None)
