@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
 from ._feature_scale import warn_if_features_unscaled
 from ._training.data import ArrayData
 from ._training.denormals import flush_denormals
+from ._training.feature_map import FEATURE_MAPS
 from ._training.network import ACTIVATIONS
 from ._training.persistence import network_state, restore_network
 from ._training.run import OPTIMIZERS, fit_network, resolve_compute_dtype
@@ -74,6 +75,7 @@ class BaseDistributionEstimator(BaseEstimator):
         ],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
+        "feature_scaling": [StrOptions(set(FEATURE_MAPS))],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate": [
             Interval(Real, 0, None, closed="neither"),
@@ -108,6 +110,7 @@ class BaseDistributionEstimator(BaseEstimator):
         *,
         n_estimators=5,
         activation="relu",
+        feature_scaling="robust",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,
@@ -129,6 +132,7 @@ class BaseDistributionEstimator(BaseEstimator):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_estimators = n_estimators
         self.activation = activation
+        self.feature_scaling = feature_scaling
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.momentum = momentum
@@ -231,7 +235,8 @@ class BaseDistributionEstimator(BaseEstimator):
             # The network keeps the precision it was built in.
             X = X.astype(_NUMPY_DTYPES[self._torch_dtype], copy=False)
         else:
-            warn_if_features_unscaled(X, type(self).__name__)
+            if self.feature_scaling == "none":
+                warn_if_features_unscaled(X, type(self).__name__)
             y_model = self._encode_targets(y, sample_weight, **encoding)
             family, net, epochs_before = self._make_family(), None, 0
             self._torch_dtype = resolve_compute_dtype(

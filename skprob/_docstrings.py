@@ -21,6 +21,16 @@ hidden_layer_sizes : tuple of int, default=(50, 50)
     activation : {"relu", "tanh", "logistic", "identity", "gelu", "elu", "silu"}, \
 default="relu"
         Activation of the hidden layers.
+    feature_scaling : {"robust", "none"}, default="robust"
+        How the features enter the network. "robust": each column centred on its
+        median and divided by its interquartile range (half its range where the
+        quartiles coincide), then softly clipped to (-3, 3) by ``z / sqrt(1 + z^2 / 9)``,
+        so raw columns with heavy tails need no scaler in front and cannot destabilise
+        training; the statistics are fitted with the network (weighted, from at most
+        100,000 rows) and applied to each batch, so sparse input stays sparse. "none":
+        the features enter as given (scale them yourself; a ``FeatureScaleWarning``
+        names a column far from unit scale). A model with no hidden layer
+        (``hidden_layer_sizes=()``) is scaled without the clip and stays linear in x.
     optimizer : {"adam", "sgd", "lbfgs"}, default="adam"
         Gradient method. ``"sgd"`` takes ``momentum`` and ``nesterov``; ``"lbfgs"``
         (quasi-Newton with a line search) trains on the full batch and suits small data.

@@ -28,6 +28,10 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 QUICK = dict(n_estimators=1, hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
 
 
+#: The features as given: the network's robust map (the default) needs no warning.
+UNMAPPED = dict(QUICK, feature_scaling="none")
+
+
 def test_unscaled_features_warn_and_name_the_column(diabetes):
     X, y = diabetes
     X = X.copy()
@@ -36,14 +40,14 @@ def test_unscaled_features_warn_and_name_the_column(diabetes):
         FeatureScaleWarning,
         match=r"column 3 has a root mean square of 5.1e\+03.*StandardScaler",
     ):
-        GaussianRegressor(**QUICK).fit(X, y)
+        GaussianRegressor(**UNMAPPED).fit(X, y)
 
 
 def test_unscaled_sparse_features_warn_too(diabetes):
     X, y = diabetes
     X = sparse.csr_matrix(np.abs(X) * 100)
     with pytest.warns(FeatureScaleWarning, match="GaussianRegressor"):
-        GaussianRegressor(**QUICK).fit(X, y)
+        GaussianRegressor(**UNMAPPED).fit(X, y)
 
 
 def test_standardised_and_one_hot_features_do_not_warn(diabetes):
@@ -52,6 +56,14 @@ def test_standardised_and_one_hot_features_do_not_warn(diabetes):
     counts = np.arange(len(y)) % 8  # small counts: RMS about 4.2
     X = np.column_stack([X, one_hot, counts])
     assert np.sqrt(np.mean(counts**2.0)) < FEATURE_RMS_LIMIT
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FeatureScaleWarning)
+        GaussianRegressor(**UNMAPPED).fit(X, y)
+
+
+def test_raw_features_do_not_warn_where_the_network_scales_them(diabetes):
+    X, y = diabetes
+    X = X * 1000 + 5000
     with warnings.catch_warnings():
         warnings.simplefilter("error", FeatureScaleWarning)
         GaussianRegressor(**QUICK).fit(X, y)

@@ -10,6 +10,8 @@ import math
 import torch
 from torch import nn
 
+from .feature_map import RobustFeatureMap
+
 __all__ = ["ACTIVATIONS", "DistributionMLP", "EnsembleLinear"]
 
 #: Hidden-layer activations by name (sklearn's names, plus a few modern ones).
@@ -106,6 +108,10 @@ class DistributionMLP(nn.Module):
     n_network_outputs, n_shared_outputs : int
     n_members : int, default=1
         Number of independent networks (ensemble members).
+    feature_scaling : {"robust", "none"}, default="none"
+        "robust" maps each feature through a :class:`~.feature_map.RobustFeatureMap`
+        before the first layer (its statistics set by :meth:`set_feature_statistics`;
+        without its soft clip when there is no hidden layer).
     """
 
     def __init__(
@@ -116,8 +122,15 @@ class DistributionMLP(nn.Module):
         n_network_outputs,
         n_shared_outputs=0,
         n_members=1,
+        feature_scaling="none",
     ):
         super().__init__()
+        self.feature_map = None
+        if feature_scaling == "robust":
+            # The soft clip protects hidden layers from extreme inputs; a linear model
+            # stays linear in x.
+            clip = len(hidden_layer_sizes) > 0
+            self.feature_map = RobustFeatureMap(n_features, clip=clip)
         layers = []
         width = n_features
         for size in hidden_layer_sizes:
@@ -139,6 +152,7 @@ class DistributionMLP(nn.Module):
             "n_network_outputs": int(n_network_outputs),
             "n_shared_outputs": int(n_shared_outputs),
             "n_members": int(n_members),
+            "feature_scaling": feature_scaling,
         }
 
     def architecture(self):
@@ -154,6 +168,10 @@ class DistributionMLP(nn.Module):
             self.output.bias.copy_(raw[:n_network].expand_as(self.output.bias))
             self.shared.copy_(raw[n_network:].expand_as(self.shared))
 
+    def set_feature_statistics(self, centre, scale):
+        """Set the feature map's per-column centre and scale (see ``feature_map``)."""
+        self.feature_map.set_statistics(centre, scale)
+
     def weight_matrices(self):
         """The layers' weights ``(n_members, in, out)``: what weight decay penalises."""
         return [m.weight for m in self.modules() if isinstance(m, EnsembleLinear)]
@@ -163,6 +181,8 @@ class DistributionMLP(nn.Module):
         return sum(w.numel() for w in self.weight_matrices())
 
     def forward(self, X):
+        if self.feature_map is not None:
+            X = self.feature_map(X)
         return self._with_shared(self.output(self.body(X)))
 
     def _with_shared(self, raw):
@@ -178,6 +198,9 @@ class DistributionMLP(nn.Module):
 
     def forward_saving(self, X):
         """Raw outputs, and what :meth:`backward` needs. Call under ``torch.no_grad()``."""
+        if self.feature_map is not None:
+            # A fixed map of the input: the backward pass starts at its output.
+            X = self.feature_map.forward(X)
         if X.dim() == 2:
             X = X.expand(self.n_members, -1, -1)
         saved, hidden = [], X

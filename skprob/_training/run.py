@@ -19,6 +19,7 @@ from ..exceptions import TrainingDivergedError
 from .callbacks import MemberEarlyStopping
 from .data import ArrayData
 from .denormals import flush_denormals
+from .feature_map import robust_feature_statistics
 from .flat_params import FlatAdam
 from .net import DistributionNet, FamilyNLL
 from .network import DistributionMLP
@@ -268,6 +269,8 @@ def fit_network(
     if net is None:
         module = _new_module(estimator, X.shape[1], family, n_members, dtype, init_seed)
         module.set_initial_raw(initial_raw)
+        if module.feature_map is not None:
+            module.set_feature_statistics(*robust_feature_statistics(X, sample_weight))
         net = make_net(
             estimator, module, family, schedule, valid, device, int(shuffle_seed)
         )
@@ -314,6 +317,7 @@ def _new_module(estimator, n_features, family, n_members, dtype, init_seed):
             n_network_outputs=family.n_network_outputs,
             n_shared_outputs=family.n_shared_outputs,
             n_members=n_members,
+            feature_scaling=estimator.feature_scaling,
         ).to(dtype)
 
 
