@@ -46,7 +46,6 @@ R_TABLES = {
         "species",
         ["year"],
         ["island", "sex"],
-        None,
     ),
     "biopsy": ("MASS", "biopsy", "class", ["ID"], []),
     "affairs": ("AER", "Affairs", "any", ["affairs"], ["gender", "children"]),
