@@ -343,10 +343,20 @@ class BaseDistributionEstimator(BaseEstimator):
             for stale in ("validation_loss_curve_", "best_validation_loss_"):
                 self.__dict__.pop(stale, None)
         if epochs is None and len(history) - epochs_before >= schedule.max_epochs:
+            if used_validation:
+                advice = "its validation loss was still improving; increase max_epochs."
+            else:
+                # More epochs fit the training rows more closely, which need not help
+                # held-out rows: no advice that could make them worse.
+                advice = (
+                    "its training loss was still improving. With no validation split "
+                    "to judge it, more epochs fit the training rows more closely and "
+                    "can make held-out predictions worse: compare max_epochs by "
+                    "cross-validation, or hold out rows with early_stopping=True."
+                )
             warnings.warn(
                 f"{type(self).__name__} trained for max_epochs={schedule.max_epochs} "
-                f"epochs and its {'validation' if used_validation else 'training'} loss "
-                "was still improving; increase max_epochs.",
+                f"epochs and {advice}",
                 ConvergenceWarning,
                 stacklevel=4,  # the caller of fit, past sklearn's _fit_context
             )

@@ -54,20 +54,23 @@ default="relu"
         ``optimizer="lbfgs"``, whose epoch is one full-batch step.
     weight_decay : float or "auto", default="auto"
         L2 penalty ``weight_decay / 2 * sum(W ** 2)`` on the weight matrices (not the
-        biases), added to the mean NLL while training. "auto", with a validation split
-        (see ``early_stopping``), is 4 divided by the number of training rows: against
-        the NLL summed over rows, a fixed Gaussian prior on the weights (standard
-        deviation 0.5), so strong on 300 rows and negligible on 100,000. With
-        ``sample_weight`` the rows are counted by their weights' sum (weights act as
-        repeated rows), so weights rescaled to sum to 1 make the prior dominate: pass
-        weights on the scale of counts, or a number here. Without a validation split
-        (small data trained to the training loss's plateau) "auto" is 1e-4.
+        biases), added to the mean NLL while training. "auto" is a fixed Gaussian prior
+        on the weights whatever the data size, strong on 300 rows and negligible on
+        100,000: for regressors with a validation split (see ``early_stopping``) 4
+        divided by the number of training rows (standard deviation 0.5), for
+        classifiers 1 divided by it (standard deviation 1, which lets nearly separable
+        classes reach confident probabilities). With ``sample_weight`` the rows are
+        counted by their weights' sum (weights act as repeated rows), so weights
+        rescaled to sum to 1 make the prior dominate: pass weights on the scale of
+        counts, or a number here. A regressor without a validation split (small data
+        trained to the training loss's plateau) gets 1e-4.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows, stop when their NLL has not improved
         by ``tol`` for ``n_iter_no_change`` epochs, and keep the best epoch's weights.
         Each ensemble member holds out its own rows and keeps its own best epoch;
         training stops when the members' mean validation NLL stops improving. "auto"
-        turns it on from 64 rows for regressors and from 200 for classifiers
+        turns it on from 64 rows, for regressors and classifiers alike: a few validation
+        rows keep a network from fitting its training rows to certainty
         (``benchmarks/README.md`` says why). Without it, training stops when the
         training loss stops improving by ``tol``.
     validation_fraction : float in (0, 1), default=0.1

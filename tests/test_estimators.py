@@ -279,13 +279,13 @@ def test_early_stopping_holds_out_validation_rows():
     auto = CategoricalClassifier(
         n_estimators=1, hidden_layer_sizes=(16,), random_state=0
     ).fit(X, y)
-    # "auto" turns early stopping on from 200 rows for classifiers and from 64 for
-    # regressors, and keeps the best epoch.
+    # "auto" turns early stopping on from 64 rows for classifiers and regressors alike,
+    # and keeps the best epoch.
     assert len(auto.validation_loss_curve_) == auto.n_iter_
     assert auto.best_validation_loss_ == auto.validation_loss_curve_.min()
     off = CategoricalClassifier(early_stopping=False, **SMALL).fit(X, y)
     assert not hasattr(off, "validation_loss_curve_")
-    for Estimator, threshold in ((CategoricalClassifier, 200), (GaussianRegressor, 64)):
+    for Estimator, threshold in ((CategoricalClassifier, 64), (GaussianRegressor, 64)):
         at = Estimator(**SMALL).fit(X[:threshold], y[:threshold])
         assert len(at.validation_loss_curve_) == at.n_iter_
         below = Estimator(**SMALL).fit(X[: threshold - 1], y[: threshold - 1])
