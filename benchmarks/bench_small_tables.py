@@ -11,7 +11,9 @@ and from scikit-learn: glass (``MASS::fgl``, 214 rows, 6 classes), Pima (``MASS:
 affairs (``AER::Affairs``, 601, any affair), Chile's plebiscite (``carData::Chile``,
 2,431, 4 classes), and scikit-learn's iris, wine and breast_cancer. Categorical columns
 are one-hot encoded; the features go in raw (skprob scales them itself), and behind a
-``StandardScaler`` for logistic regression and the MLP.
+``StandardScaler`` for logistic regression and the MLP. Where installed, CatBoost (with
+evaluation-set early stopping) and RealMLP (label smoothing off) join
+(``_peers.py``).
 
 Log loss of the held-out fold, ``RepeatedStratifiedKFold`` (5 folds x ``--repeats``),
 mean and standard deviation over the folds; and the ratio of skprob's to logistic
@@ -24,6 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from _peers import available, catboost_classifier, realmlp_classifier
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -73,18 +76,24 @@ def load_table(name):
 
 
 def contenders(skprob_params):
-    return {
-        "skprob": lambda seed: CategoricalClassifier(random_state=seed, **skprob_params),
-        "LogisticRegression": lambda seed: make_pipeline(
-            StandardScaler(), LogisticRegression(max_iter=5000)
-        ),
-        "HistGradientBoosting": lambda seed: HistGradientBoostingClassifier(
-            random_state=seed
-        ),
-        "MLPClassifier": lambda seed: make_pipeline(
-            StandardScaler(), MLPClassifier(max_iter=2000, random_state=seed)
-        ),
-    }
+    return (
+        {
+            "skprob": lambda seed: CategoricalClassifier(
+                random_state=seed, **skprob_params
+            ),
+            "LogisticRegression": lambda seed: make_pipeline(
+                StandardScaler(), LogisticRegression(max_iter=5000)
+            ),
+            "HistGradientBoosting": lambda seed: HistGradientBoostingClassifier(
+                random_state=seed
+            ),
+            "MLPClassifier": lambda seed: make_pipeline(
+                StandardScaler(), MLPClassifier(max_iter=2000, random_state=seed)
+            ),
+        }
+        | ({"CatBoost": catboost_classifier} if available("catboost") else {})
+        | ({"RealMLP": realmlp_classifier} if available("pytabkit") else {})
+    )
 
 
 def fold_log_losses(make, X, y, repeats):

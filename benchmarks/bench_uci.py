@@ -14,8 +14,10 @@ mean over splits of the standard deviation of the test NLL over seeds: how much 
 result depends on the seed alone.
 
 Contenders, all at their library defaults: skprob's ``HeteroscedasticRegressor`` with one
-network and with a 5-member deep ensemble, NGBoost's ``NGBRegressor`` and sklearn's
-``MLPRegressor`` with a constant sigma (the training residuals' RMS).
+network and with a 5-member deep ensemble, NGBoost's ``NGBRegressor``, sklearn's
+``MLPRegressor`` with a constant sigma (the training residuals' RMS), and where installed
+CatBoost's ``RMSEWithUncertainty`` with evaluation-set early stopping and RealMLP with a
+constant sigma from held-out residuals (``_peers.py``, the ``bench`` extra).
 """
 
 import argparse
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 from _baselines import ConstantSigma
+from _peers import CatBoostUncertainty, RealMLPConstantSigma, available
 from joblib import Parallel, delayed
 from scipy import stats
 from sklearn.metrics import root_mean_squared_error
@@ -95,7 +98,7 @@ def contenders(skprob_params):
 
         return make
 
-    return {
+    models = {
         "skprob (1 network)": skprob(1),
         "skprob (5 networks)": skprob(5),
         "NGBoost": NGBoostDefault,
@@ -103,6 +106,11 @@ def contenders(skprob_params):
             make_pipeline(StandardScaler(), MLPRegressor(random_state=seed))
         ),
     }
+    if available("catboost"):
+        models["CatBoost"] = CatBoostUncertainty
+    if available("pytabkit"):
+        models["RealMLP + const sigma"] = RealMLPConstantSigma
+    return models
 
 
 def run_split(make, X, y, train, test, seed):

@@ -1,0 +1,131 @@
+"""The peers a data scientist would use on a table instead: boosted trees with
+uncertainty and a strong MLP default, each behind the same small interface.
+
+Regressors have ``fit(X, y)`` and ``predict_dist(X)`` (a scipy Normal); classifiers are
+sklearn classifiers. Each library is imported when its contender is built, so a
+benchmark runs without the ones that are not installed (``available`` says which are).
+
+- CatBoost ``RMSEWithUncertainty``: the mean and the data variance, with the
+  evaluation-set early stopping CatBoost's documentation recommends (10% of the
+  training rows held out, ``use_best_model``).
+- RealMLP (pytabkit's ``RealMLP_TD_Regressor``, its tuned defaults) with a constant
+  sigma: the RMS of its residuals on 20% of the training rows that it did not see.
+- IBUG (k nearest training rows by tree-leaf affinity) is left out: ibug 0.0.11 on the
+  package index is a source package without its ``.pyx`` files and has no wheels for
+  Python 3.11, so it cannot be installed.
+"""
+
+import importlib.util
+
+import numpy as np
+from scipy import stats
+from sklearn.model_selection import train_test_split
+
+__all__ = [
+    "CatBoostUncertainty",
+    "RealMLPConstantSigma",
+    "available",
+    "catboost_classifier",
+    "realmlp_classifier",
+]
+
+
+def available(module):
+    """Whether ``module`` can be imported."""
+    return importlib.util.find_spec(module) is not None
+
+
+class CatBoostUncertainty:
+    """CatBoost's ``RMSEWithUncertainty``: a Normal with the predicted mean and variance."""
+
+    def __init__(self, random_state):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        from catboost import CatBoostRegressor
+
+        X_fit, X_eval, y_fit, y_eval = train_test_split(
+            X, y, test_size=0.1, random_state=self.random_state
+        )
+        self.model = CatBoostRegressor(
+            loss_function="RMSEWithUncertainty",
+            random_seed=self.random_state,
+            verbose=False,
+            thread_count=1,
+            allow_writing_files=False,
+        )
+        self.model.fit(X_fit, y_fit, eval_set=(X_eval, y_eval), early_stopping_rounds=100)
+        return self
+
+    def predict_dist(self, X):
+        mean, variance = self.model.predict(X).T
+        return stats.norm(mean, np.sqrt(variance))
+
+
+class RealMLPConstantSigma:
+    """RealMLP at its defaults for the mean, and one sigma from held-out residuals."""
+
+    def __init__(self, random_state):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        from pytabkit import RealMLP_TD_Regressor
+
+        X_fit, X_held, y_fit, y_held = train_test_split(
+            X, y, test_size=0.2, random_state=self.random_state
+        )
+        self.model = RealMLP_TD_Regressor(
+            device="cpu", random_state=self.random_state, n_threads=1, verbosity=0
+        )
+        self.model.fit(X_fit, y_fit)
+        residuals = y_held - self.model.predict(X_held).reshape(-1)
+        self.sigma_ = float(np.sqrt(np.mean(residuals**2)))
+        return self
+
+    def predict_dist(self, X):
+        mean = self.model.predict(X).reshape(-1)
+        return stats.norm(mean, np.full_like(mean, self.sigma_))
+
+
+def catboost_classifier(random_state):
+    """CatBoost's classifier with evaluation-set early stopping, as the regressor."""
+    from catboost import CatBoostClassifier
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class EarlyStoppedCatBoost(ClassifierMixin, BaseEstimator):
+        def __init__(self, random_state=None):
+            self.random_state = random_state
+
+        def fit(self, X, y):
+            X_fit, X_eval, y_fit, y_eval = train_test_split(
+                X, y, test_size=0.1, random_state=self.random_state, stratify=y
+            )
+            self.model_ = CatBoostClassifier(
+                random_seed=self.random_state,
+                verbose=False,
+                thread_count=1,
+                allow_writing_files=False,
+            )
+            self.model_.fit(
+                X_fit, y_fit, eval_set=(X_eval, y_eval), early_stopping_rounds=100
+            )
+            self.classes_ = self.model_.classes_
+            return self
+
+        def predict_proba(self, X):
+            return self.model_.predict_proba(X)
+
+        def predict(self, X):
+            return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    return EarlyStoppedCatBoost(random_state=random_state)
+
+
+def realmlp_classifier(random_state):
+    """RealMLP's classifier at its defaults, label smoothing off (its README's advice
+    for log loss: smoothed labels are not a proper scoring rule's target)."""
+    from pytabkit import RealMLP_TD_Classifier
+
+    return RealMLP_TD_Classifier(
+        device="cpu", random_state=random_state, n_threads=1, verbosity=0, use_ls=False
+    )
