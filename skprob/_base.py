@@ -76,6 +76,7 @@ class BaseDistributionEstimator(BaseEstimator):
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "feature_scaling": [StrOptions(set(FEATURE_MAPS))],
+        "numeric_embedding": [StrOptions({"periodic", "none"})],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate": [
             Interval(Real, 0, None, closed="neither"),
@@ -111,6 +112,7 @@ class BaseDistributionEstimator(BaseEstimator):
         n_estimators=5,
         activation="relu",
         feature_scaling="robust",
+        numeric_embedding="none",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,
@@ -133,6 +135,7 @@ class BaseDistributionEstimator(BaseEstimator):
         self.n_estimators = n_estimators
         self.activation = activation
         self.feature_scaling = feature_scaling
+        self.numeric_embedding = numeric_embedding
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.momentum = momentum

@@ -31,6 +31,11 @@ default="relu"
         the features enter as given (scale them yourself; a ``FeatureScaleWarning``
         names a column far from unit scale). A model with no hidden layer
         (``hidden_layer_sizes=()``) is scaled without the clip and stays linear in x.
+    numeric_embedding : {"periodic", "none"}, default="none"
+        "periodic" gives each (scaled) feature 16 learned frequencies before the first
+        layer, ``[x, W cos(2 pi f x + b) + c]`` with three outputs per feature, so the
+        first layer sees four numbers a feature (Gorishniy et al. 2022; RealMLP's
+        "PBLD"). Every ensemble member has its own.
     optimizer : {"adam", "sgd", "lbfgs"}, default="adam"
         Gradient method. ``"sgd"`` takes ``momentum`` and ``nesterov``; ``"lbfgs"``
         (quasi-Newton with a line search) trains on the full batch and suits small data.

@@ -56,6 +56,43 @@ def test_module_backward_equals_autograd(activation, n_members, n_shared, shared
         torch.testing.assert_close(param.grad, grad, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("n_members", [1, 3])
+@pytest.mark.parametrize("shared_rows", [True, False])
+def test_module_backward_through_the_feature_map_and_embedding_equals_autograd(
+    n_members, shared_rows
+):
+    # The embedding trains through autograd inside the written-out pass: the pass must
+    # hand it the gradient at the first layer's input, and both must agree with autograd
+    # through the whole module.
+    torch.manual_seed(3)
+    module = DistributionMLP(
+        4,
+        (6, 5),
+        "relu",
+        3,
+        2,
+        n_members=n_members,
+        feature_scaling="robust",
+        numeric_embedding="periodic",
+    ).double()
+    module.set_feature_statistics([0.5, -1.0, 0.0, 2.0], [1.0, 0.5, 2.0, 0.25])
+    generator = torch.Generator().manual_seed(4)
+    shape = (7, 4) if shared_rows else (n_members, 7, 4)
+    X = 3 * torch.randn(*shape, generator=generator, dtype=torch.float64)
+    grad_raw = torch.randn(n_members, 7, 5, generator=generator).double()
+    expected = _autograd_grads(module, X, grad_raw)
+    embedding_params = {id(p) for p in module.embedding.parameters()}
+    assert embedding_params <= {id(p) for p in _learnable(module)}
+
+    module.zero_grad(set_to_none=True)
+    with torch.no_grad():
+        raw, saved = module.forward_saving(X)
+        module.backward(saved, grad_raw)
+    torch.testing.assert_close(raw, module(X).detach())
+    for param, grad in zip(_learnable(module), expected):
+        torch.testing.assert_close(param.grad, grad, rtol=1e-10, atol=1e-12)
+
+
 def test_module_backward_overwrites_existing_gradients():
     # The step writes into the flat buffer without zeroing it first: an old gradient
     # must not leak into the new one.
@@ -138,9 +175,12 @@ def _net(family, module, weight_decay, optimizer):
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_training_step_gradient_equals_autograd_of_the_loss(weighted):
+@pytest.mark.parametrize("embedding", ["none", "periodic"])
+def test_training_step_gradient_equals_autograd_of_the_loss(weighted, embedding):
     family = Normal(1, heteroscedastic=True)
-    module = DistributionMLP(4, (6,), "relu", 2, 0, n_members=3).double()
+    module = DistributionMLP(
+        4, (6,), "relu", 2, 0, n_members=3, numeric_embedding=embedding
+    ).double()
     net = _net(family, module, weight_decay=0.3, optimizer=FlatAdam)
     rng = np.random.RandomState(0)
     weights = rng.uniform(0.5, 2.0, size=20) if weighted else None

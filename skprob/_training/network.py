@@ -10,6 +10,7 @@ import math
 import torch
 from torch import nn
 
+from .embedding import PeriodicEmbedding
 from .feature_map import RobustFeatureMap
 
 __all__ = ["ACTIVATIONS", "DistributionMLP", "EnsembleLinear"]
@@ -112,6 +113,9 @@ class DistributionMLP(nn.Module):
         "robust" maps each feature through a :class:`~.feature_map.RobustFeatureMap`
         before the first layer (its statistics set by :meth:`set_feature_statistics`;
         without its soft clip when there is no hidden layer).
+    numeric_embedding : {"periodic", "none"}, default="none"
+        "periodic" gives each feature learned frequencies before the first layer
+        (:class:`~.embedding.PeriodicEmbedding`).
     """
 
     def __init__(
@@ -123,6 +127,7 @@ class DistributionMLP(nn.Module):
         n_shared_outputs=0,
         n_members=1,
         feature_scaling="none",
+        numeric_embedding="none",
     ):
         super().__init__()
         self.feature_map = None
@@ -131,8 +136,12 @@ class DistributionMLP(nn.Module):
             # stays linear in x.
             clip = len(hidden_layer_sizes) > 0
             self.feature_map = RobustFeatureMap(n_features, clip=clip)
-        layers = []
+        self.embedding = None
         width = n_features
+        if numeric_embedding == "periodic":
+            self.embedding = PeriodicEmbedding(n_members, n_features)
+            width = self.embedding.out_features
+        layers = []
         for size in hidden_layer_sizes:
             layers += [EnsembleLinear(n_members, width, size), ACTIVATIONS[activation]()]
             width = size
@@ -153,6 +162,7 @@ class DistributionMLP(nn.Module):
             "n_shared_outputs": int(n_shared_outputs),
             "n_members": int(n_members),
             "feature_scaling": feature_scaling,
+            "numeric_embedding": numeric_embedding,
         }
 
     def architecture(self):
@@ -183,6 +193,8 @@ class DistributionMLP(nn.Module):
     def forward(self, X):
         if self.feature_map is not None:
             X = self.feature_map(X)
+        if self.embedding is not None:
+            X = self.embedding(X)
         return self._with_shared(self.output(self.body(X)))
 
     def _with_shared(self, raw):
@@ -201,6 +213,13 @@ class DistributionMLP(nn.Module):
         if self.feature_map is not None:
             # A fixed map of the input: the backward pass starts at its output.
             X = self.feature_map.forward(X)
+        embedded = None
+        if self.embedding is not None:
+            # The embedding trains through autograd: a graph of its own, which
+            # backward() enters with the gradient at the first layer's input.
+            with torch.enable_grad():
+                embedded = self.embedding(X)
+            X = embedded.detach()
         if X.dim() == 2:
             X = X.expand(self.n_members, -1, -1)
         saved, hidden = [], X
@@ -211,6 +230,8 @@ class DistributionMLP(nn.Module):
             saved.append((hidden, pre_activation))
             hidden = activation.forward(pre_activation)
         saved.append((hidden, None))
+        if embedded is not None:
+            saved.append(embedded)
         return self._with_shared(self.output.forward(hidden)), saved
 
     def backward(self, saved, grad_raw):
@@ -231,10 +252,22 @@ class DistributionMLP(nn.Module):
             grad = grad[..., :n_network]
         linears = self._linears
         backward_activation = ACTIVATION_BACKWARD[self.activation]
+        embedded = saved[-1] if self.embedding is not None else None
         for depth in range(len(linears) - 1, -1, -1):
             inputs, _ = saved[depth]
-            grad = linears[depth].backward(inputs, grad, need_input_grad=depth > 0)
+            need_input_grad = depth > 0 or embedded is not None
+            grad = linears[depth].backward(inputs, grad, need_input_grad=need_input_grad)
             if depth > 0:
                 # The gradient in the previous layer's activation, then its input.
                 pre_activation = saved[depth - 1][1]
                 grad = backward_activation(grad, pre_activation, inputs)
+        if embedded is not None:
+            # Autograd through the embedding alone, into the parameters' gradient
+            # buffers (views into the flat buffer, see flat_params).
+            parameters = list(self.embedding.parameters())
+            grads = torch.autograd.grad(embedded, parameters, grad)
+            for parameter, value in zip(parameters, grads):
+                if parameter.grad is None:
+                    parameter.grad = value
+                else:
+                    parameter.grad.copy_(value)

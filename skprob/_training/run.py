@@ -319,6 +319,7 @@ def _new_module(estimator, n_features, family, n_members, dtype, init_seed):
             n_shared_outputs=family.n_shared_outputs,
             n_members=n_members,
             feature_scaling=estimator.feature_scaling,
+            numeric_embedding=estimator.numeric_embedding,
         ).to(dtype)
 
 
