@@ -213,13 +213,9 @@ class DistributionMLP(nn.Module):
         if self.feature_map is not None:
             # A fixed map of the input: the backward pass starts at its output.
             X = self.feature_map.forward(X)
-        embedded = None
+        embedding_saved = None
         if self.embedding is not None:
-            # The embedding trains through autograd: a graph of its own, which
-            # backward() enters with the gradient at the first layer's input.
-            with torch.enable_grad():
-                embedded = self.embedding(X)
-            X = embedded.detach()
+            X, embedding_saved = self.embedding.forward_saving(X)
         if X.dim() == 2:
             X = X.expand(self.n_members, -1, -1)
         saved, hidden = [], X
@@ -230,8 +226,8 @@ class DistributionMLP(nn.Module):
             saved.append((hidden, pre_activation))
             hidden = activation.forward(pre_activation)
         saved.append((hidden, None))
-        if embedded is not None:
-            saved.append(embedded)
+        if embedding_saved is not None:
+            saved.append(embedding_saved)
         return self._with_shared(self.output.forward(hidden)), saved
 
     def backward(self, saved, grad_raw):
@@ -252,22 +248,14 @@ class DistributionMLP(nn.Module):
             grad = grad[..., :n_network]
         linears = self._linears
         backward_activation = ACTIVATION_BACKWARD[self.activation]
-        embedded = saved[-1] if self.embedding is not None else None
+        embedded = self.embedding is not None
         for depth in range(len(linears) - 1, -1, -1):
             inputs, _ = saved[depth]
-            need_input_grad = depth > 0 or embedded is not None
+            need_input_grad = depth > 0 or embedded
             grad = linears[depth].backward(inputs, grad, need_input_grad=need_input_grad)
             if depth > 0:
                 # The gradient in the previous layer's activation, then its input.
                 pre_activation = saved[depth - 1][1]
                 grad = backward_activation(grad, pre_activation, inputs)
-        if embedded is not None:
-            # Autograd through the embedding alone, into the parameters' gradient
-            # buffers (views into the flat buffer, see flat_params).
-            parameters = list(self.embedding.parameters())
-            grads = torch.autograd.grad(embedded, parameters, grad)
-            for parameter, value in zip(parameters, grads):
-                if parameter.grad is None:
-                    parameter.grad = value
-                else:
-                    parameter.grad.copy_(value)
+        if embedded:
+            self.embedding.backward(saved[-1], grad)
