@@ -14,7 +14,8 @@ mean over splits of the standard deviation of the test NLL over seeds: how much 
 result depends on the seed alone.
 
 Contenders, all at their library defaults: skprob's ``HeteroscedasticRegressor`` with one
-network and with a 5-member deep ensemble, NGBoost's ``NGBRegressor``, sklearn's
+network and with a 5-member deep ensemble (and the ensemble with periodic embeddings of
+the features, ``numeric_embedding="periodic"``), NGBoost's ``NGBRegressor``, sklearn's
 ``MLPRegressor`` with a constant sigma (the training residuals' RMS), and where installed
 CatBoost's ``RMSEWithUncertainty`` with evaluation-set early stopping and RealMLP with a
 constant sigma from held-out residuals (``_peers.py``, the ``bench`` extra).
@@ -89,10 +90,10 @@ class NGBoostDefault:
 
 
 def contenders(skprob_params):
-    def skprob(n_estimators):
+    def skprob(n_estimators, **extra):
         def make(seed):
             estimator = HeteroscedasticRegressor(
-                n_estimators=n_estimators, random_state=seed, **skprob_params
+                n_estimators=n_estimators, random_state=seed, **skprob_params, **extra
             )
             return make_pipeline(StandardScaler(), estimator)
 
@@ -101,6 +102,7 @@ def contenders(skprob_params):
     models = {
         "skprob (1 network)": skprob(1),
         "skprob (5 networks)": skprob(5),
+        "skprob (5, periodic)": skprob(5, numeric_embedding="periodic"),
         "NGBoost": NGBoostDefault,
         "MLP + const sigma": lambda seed: ConstantSigma(
             make_pipeline(StandardScaler(), MLPRegressor(random_state=seed))
