@@ -7,7 +7,9 @@ has validated the parameters and data and encoded the targets before):
    epochs, validation split, float32 or float64), draws each member's validation rows
    and builds the network;
 2. ``network.DistributionMLP``: the torch module, a batched ensemble of MLPs whose outputs
-   are the family's raw (unconstrained) parameters;
+   are the family's raw (unconstrained) parameters; its first steps are
+   ``feature_map.RobustFeatureMap`` (each column robustly scaled and softly clipped, with
+   statistics fitted here) and, if asked, ``embedding.PeriodicEmbedding``;
 3. ``data.ArrayData`` / ``data.TensorBatches``: mini-batches sliced from whole tensors;
 4. ``net.DistributionNet``: the skorch net whose loss is the family's NLL (``FamilyNLL``);
    Adam and SGD step with the backward pass written out (autograd for L-BFGS), and
