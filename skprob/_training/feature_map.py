@@ -73,19 +73,26 @@ def robust_feature_statistics(X, sample_weight):
     >>> robust_feature_statistics(X, np.ones(5))
     (array([2., 1.]), array([0.5, 0. ]))
     """
-    keep = sample_weight > 0
-    rows = np.flatnonzero(keep)
-    if len(rows) > MAX_ROWS_FOR_STATISTICS:
-        rng = np.random.RandomState(0)
-        rows = np.sort(rng.choice(rows, MAX_ROWS_FOR_STATISTICS, replace=False))
-    X = X[rows]
+    n_rows = X.shape[0]
+    if n_rows > MAX_ROWS_FOR_STATISTICS:
+        # A seeded sample drawn in memory of its own size (no index array of X's
+        # length); rows of weight 0 then drop out of it.
+        rng = np.random.default_rng(0)
+        rows = np.sort(rng.choice(n_rows, MAX_ROWS_FOR_STATISTICS, replace=False))
+        rows = rows[sample_weight[rows] > 0]
+    else:
+        rows = np.flatnonzero(sample_weight > 0)
     weights = sample_weight[rows]
     if sparse.issparse(X):
-        X = X.toarray()
+        X = X[rows].tocsc()
     n_features = X.shape[1]
     centre, scale = np.zeros(n_features), np.zeros(n_features)
     for column in range(n_features):
-        values = np.asarray(X[:, column], dtype=np.float64)
+        # One column at a time: no copy of X's size (a fit's memory goal is 2x the data).
+        if sparse.issparse(X):
+            values = X[:, [column]].toarray().ravel().astype(np.float64)
+        else:
+            values = X[rows, column].astype(np.float64)
         low, median, high, lowest, highest = _weighted_quantiles(
             values, weights, [0.25, 0.5, 0.75, 0.0, 1.0]
         )
