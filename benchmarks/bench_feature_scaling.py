@@ -20,13 +20,11 @@ Mean and standard error over the splits (two splits fitted at a time).
 """
 
 import argparse
-import time
-import warnings
 from pathlib import Path
 
 import numpy as np
+from _baselines import fit_and_score
 from joblib import Parallel, delayed
-from sklearn.metrics import root_mean_squared_error
 from sklearn.pipeline import make_pipeline, make_union
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -35,7 +33,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from skprob import HeteroscedasticRegressor, predict_dist
+from skprob import HeteroscedasticRegressor
 
 DATA = Path(__file__).parent / "data"
 DATASETS = ["heavy", "loans", "energy", "power", "wine", "yacht"]
@@ -105,14 +103,7 @@ def run_split(name, split, map_name):
         *steps(),
         HeteroscedasticRegressor(random_state=split, feature_scaling=feature_scaling),
     )
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(X[train], y[train])
-        seconds = time.perf_counter() - start
-        dist = predict_dist(model, X[test])
-    nll = float(-np.mean(dist.logpdf(y[test])))
-    return nll, float(root_mean_squared_error(y[test], dist.mean())), seconds
+    return fit_and_score(model, X, y, train, test)
 
 
 def main():

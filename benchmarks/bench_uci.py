@@ -23,21 +23,18 @@ constant sigma from held-out residuals (``_peers.py``, the ``bench`` extra).
 
 import argparse
 import json
-import time
-import warnings
 from pathlib import Path
 
 import numpy as np
-from _baselines import ConstantSigma
+from _baselines import ConstantSigma, fit_and_score
 from _peers import CatBoostUncertainty, RealMLPConstantSigma, available
 from joblib import Parallel, delayed
 from scipy import stats
-from sklearn.metrics import root_mean_squared_error
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skprob import HeteroscedasticRegressor, predict_dist
+from skprob import HeteroscedasticRegressor
 
 DATA = Path(__file__).parent / "data"
 
@@ -116,16 +113,7 @@ def contenders(skprob_params):
 
 
 def run_split(make, X, y, train, test, seed):
-    model = make(seed)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(X[train], y[train])
-    seconds = time.perf_counter() - start
-    dist = predict_dist(model, X[test])
-    nll = float(-np.mean(dist.logpdf(y[test])))
-    rmse = float(root_mean_squared_error(y[test], dist.mean()))
-    return nll, rmse, seconds
+    return fit_and_score(make(seed), X, y, train, test)
 
 
 def mean_and_se(values):

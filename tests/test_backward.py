@@ -30,6 +30,18 @@ def _autograd_grads(module, X, grad_raw):
     return [p.grad.clone() for p in _learnable(module)]
 
 
+def _assert_backward_equals_autograd(module, X, grad_raw):
+    """The written-out pass gives autograd's outputs and every parameter's gradient."""
+    expected = _autograd_grads(module, X, grad_raw)
+    module.zero_grad(set_to_none=True)
+    with torch.no_grad():
+        raw, saved = module.forward_saving(X)
+        module.backward(saved, grad_raw)
+    torch.testing.assert_close(raw, module(X).detach())
+    for param, grad in zip(_learnable(module), expected):
+        torch.testing.assert_close(param.grad, grad, rtol=1e-10, atol=1e-12)
+
+
 def _learnable(module):
     # A family without shared outputs leaves an empty `shared` parameter: no gradient.
     return [p for p in module.parameters() if p.numel()]
@@ -45,15 +57,7 @@ def test_module_backward_equals_autograd(activation, n_members, n_shared, shared
     shape = (7, 4) if shared_rows else (n_members, 7, 4)
     X = torch.randn(*shape, generator=generator, dtype=torch.float64)
     grad_raw = torch.randn(n_members, 7, 3 + n_shared, generator=generator).double()
-    expected = _autograd_grads(module, X, grad_raw)
-
-    module.zero_grad(set_to_none=True)
-    with torch.no_grad():
-        raw, saved = module.forward_saving(X)
-        module.backward(saved, grad_raw)
-    torch.testing.assert_close(raw, module(X).detach())
-    for param, grad in zip(_learnable(module), expected):
-        torch.testing.assert_close(param.grad, grad, rtol=1e-10, atol=1e-12)
+    _assert_backward_equals_autograd(module, X, grad_raw)
 
 
 @pytest.mark.parametrize("n_members", [1, 3])
@@ -80,17 +84,9 @@ def test_module_backward_through_the_feature_map_and_embedding_equals_autograd(
     shape = (7, 4) if shared_rows else (n_members, 7, 4)
     X = 3 * torch.randn(*shape, generator=generator, dtype=torch.float64)
     grad_raw = torch.randn(n_members, 7, 5, generator=generator).double()
-    expected = _autograd_grads(module, X, grad_raw)
     embedding_params = {id(p) for p in module.embedding.parameters()}
     assert embedding_params <= {id(p) for p in _learnable(module)}
-
-    module.zero_grad(set_to_none=True)
-    with torch.no_grad():
-        raw, saved = module.forward_saving(X)
-        module.backward(saved, grad_raw)
-    torch.testing.assert_close(raw, module(X).detach())
-    for param, grad in zip(_learnable(module), expected):
-        torch.testing.assert_close(param.grad, grad, rtol=1e-10, atol=1e-12)
+    _assert_backward_equals_autograd(module, X, grad_raw)
 
 
 def test_module_backward_overwrites_existing_gradients():
