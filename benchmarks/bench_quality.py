@@ -3,8 +3,10 @@
     python benchmarks/bench_quality.py [--repeats 5]
 
 Every model runs with default settings behind a StandardScaler (NGBClassifier, a tree
-ensemble that cannot sit in a Pipeline, runs bare), on repeated random
-75/25 splits; the table shows mean (std) over the splits.
+ensemble that cannot sit in a Pipeline, runs bare; so do gradient boosting, CatBoost and
+RealMLP, which scale or need no scaling themselves; the last two where installed,
+``_peers.py``), on repeated random 75/25 splits; the table shows mean (std) over the
+splits.
 Regression (diabetes; a synthetic heteroscedastic problem): NLL per row, CRPS, RMSE and the
 coverage of 90% intervals. Classification (breast_cancer, wine, digits): log loss,
 accuracy and expected calibration error (top-label, 10 bins).
@@ -16,10 +18,18 @@ import warnings
 
 import numpy as np
 from _baselines import ConstantSigma
+from _peers import (
+    CatBoostUncertainty,
+    RealMLPConstantSigma,
+    available,
+    catboost_classifier,
+    realmlp_classifier,
+)
 from ngboost import NGBClassifier, NGBRegressor
 from ngboost.distns import Bernoulli, k_categorical
 from scipy import stats
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
 from sklearn.linear_model import BayesianRidge, LogisticRegression
@@ -60,7 +70,7 @@ def heteroscedastic_data(n_rows=1000, seed=0):
 
 def distribution_of(model, X):
     """The predictive distribution of any of the regressors here."""
-    if isinstance(model, ConstantSigma):
+    if isinstance(model, ConstantSigma | CatBoostUncertainty | RealMLPConstantSigma):
         return model.predict_dist(X)
     final = model[-1]
     if hasattr(final, "pred_dist"):  # NGBoost
@@ -90,7 +100,13 @@ def regressors(seed):
         "GaussianProcessRegressor": scaled(
             GaussianProcessRegressor(gp_kernel, normalize_y=True, random_state=seed)
         ),
-    }
+    } | peers(
+        {
+            "CatBoost": ("catboost", CatBoostUncertainty),
+            "RealMLP + const sigma": ("pytabkit", RealMLPConstantSigma),
+        },
+        seed,
+    )
 
 
 def classifiers(seed, n_classes):
@@ -106,14 +122,31 @@ def classifiers(seed, n_classes):
         "NGBClassifier": NGBClassifier(Dist=distribution, random_state=seed, verbose=False),
         "LogisticRegression": scaled(LogisticRegression(max_iter=1000)),
         "MLPClassifier": scaled(MLPClassifier(random_state=seed)),
+        "HistGradientBoosting": HistGradientBoostingClassifier(random_state=seed),
+    } | peers(
+        {
+            "CatBoost": ("catboost", catboost_classifier),
+            "RealMLP": ("pytabkit", realmlp_classifier),
+        },
+        seed,
+    )
+
+
+def peers(makers, seed):
+    """The peers whose library is installed (``_peers.py``), built for ``seed``."""
+    return {
+        name: make(seed) for name, (module, make) in makers.items() if available(module)
     }
 
 
-#: Whether only skprob's models run (``--only-skprob``).
+#: Whether only skprob's models run (``--only-skprob``), and which others (``--models``).
 ONLY_SKPROB = [False]
+MODELS = []
 
 
 def selected(models):
+    if MODELS:
+        return {name: model for name, model in models.items() if name in MODELS}
     if not ONLY_SKPROB[0]:
         return models
     return {name: model for name, model in models.items() if name.startswith("skprob")}
@@ -186,9 +219,11 @@ def main():
     parser.add_argument(
         "--only-skprob", action="store_true", help="skip the other libraries' models"
     )
+    parser.add_argument("--models", nargs="*", default=[], help="run only these models")
     args = parser.parse_args()
     SKPROB_PARAMS.update(args.skprob_params)
     ONLY_SKPROB[0] = args.only_skprob
+    MODELS.extend(args.models)
     warnings.simplefilter("ignore")  # convergence chatter of the defaults
     print(
         f"mean (std) over {args.repeats} random 75/25 splits; "
