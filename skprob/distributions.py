@@ -13,9 +13,14 @@ __all__ = [
     "mixture_distribution",
 ]
 
-#: Bisection steps of :meth:`MixtureDistribution.ppf`: each halves the bracket between
-#: the smallest and largest component quantile, so 64 reach float64 resolution.
-PPF_BISECTION_STEPS = 64
+#: Most steps of :meth:`MixtureDistribution.ppf`. Each is a Newton step on the CDF, kept
+#: inside the bracket of the mixture's quantile and replaced by halving the bracket where
+#: it would leave it; Newton converges in about six, and 64 halvings alone reach float64
+#: resolution from the bracket between the smallest and largest component quantile.
+PPF_MAX_STEPS = 100
+#: :meth:`MixtureDistribution.ppf` stops once every element's last step moved it by at
+#: most this many units in the last place of float64 (or its bracket is that narrow).
+PPF_TOLERANCE_ULPS = 2
 
 
 class CategoricalDistribution:
@@ -294,8 +299,9 @@ class MixtureDistribution(_FiniteMixture):
     like y: ``(n_rows,)`` or ``(n_rows, n_outputs)``.
 
     Densities are combined in log space (``logsumexp``), never as a log of a sum of
-    densities. ``ppf`` inverts the CDF by bisection between the smallest and largest
-    component quantile (the mixture's quantile lies between them). Components over the
+    densities. ``ppf`` inverts the CDF by safeguarded Newton steps inside the bracket
+    between the smallest and largest component quantile (the mixture's quantile lies
+    between them), for all elements at once. Components over the
     integers (counts) make a :class:`DiscreteMixtureDistribution` instead;
     :func:`mixture_distribution` picks the class.
 
@@ -335,21 +341,88 @@ class MixtureDistribution(_FiniteMixture):
         return np.exp(self.logpdf(x))
 
     def ppf(self, q):
-        """Quantile function: the smallest ``x`` with ``cdf(x) >= q``, by bisection."""
+        """Quantile function: the ``x`` with ``cdf(x) = q``.
+
+        Safeguarded Newton on all elements at once: the mixture's quantile lies between
+        the smallest and largest component quantile; each step is Newton's,
+        ``x - (cdf(x) - q) / pdf(x)`` (the survival function above the median, which
+        keeps the upper tail's digits), where it stays inside the bracket that the
+        values seen so far leave, and the bracket's midpoint where it would not (a flat
+        CDF, a far tail). About six steps, each one evaluation of the components' CDF
+        and density, instead of 64 halvings.
+        """
         q = self._broadcast(q)
         inside = (q > 0) & (q < 1)
         safe_q = np.where(inside, q, 0.5)
         component_quantiles = self.components.ppf(safe_q[..., None])
         low = np.min(component_quantiles, axis=-1)
         high = np.max(component_quantiles, axis=-1)
-        for _ in range(PPF_BISECTION_STEPS):
-            middle = 0.5 * (low + high)
-            below = self.cdf(middle) < safe_q
-            low = np.where(below, middle, low)
-            high = np.where(below, high, middle)
-        out = np.where(inside, high, np.nan)
+        # Start at the weighted mean of the component quantiles: exact for one component
+        # or identical ones, and inside the bracket.
+        x = np.sum(self.weights * component_quantiles, axis=-1)
+        x = np.clip(x, low, high)
+        # The resolution sought: a few units in the last place of the larger of x and
+        # the bracket's width (a quantile near 0 needs no resolution of 1e-300).
+        width = high - low
+        # F(x) - q from the CDF below the median and from the survival function above
+        # it, where 1 - cdf would lose the far tail's digits (each only where needed).
+        upper = safe_q > 0.5
+        cdf_of, sf_of, pdf_of = self._component_functions()
+        for _ in range(PPF_MAX_STEPS):
+            at = self._at(x)
+            residual = 0.0
+            if not upper.all():
+                cdf = np.sum(self.weights * cdf_of(at), axis=-1)
+                residual = np.where(upper, 0.0, cdf - safe_q)
+            if upper.any():
+                sf = np.sum(self.weights * sf_of(at), axis=-1)
+                residual = np.where(upper, (1 - safe_q) - sf, residual)
+            pdf = np.sum(self.weights * pdf_of(at), axis=-1)
+            below = residual < 0
+            low = np.where(below, x, low)
+            high = np.where(below, high, x)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                newton = x - residual / pdf
+            resolution = PPF_TOLERANCE_ULPS * np.spacing(np.maximum(np.abs(x), width))
+            # A step within the resolution is convergence, wherever rounding puts it;
+            # a larger one is taken where it stays inside the bracket (False for NaN
+            # and infinities), else the bracket is halved.
+            converged = np.abs(newton - x) <= resolution
+            inside_bracket = (newton > low) & (newton < high)
+            bisected = 0.5 * (low + high)
+            x = np.where(converged, x, np.where(inside_bracket, newton, bisected))
+            if np.all(converged | (high - low <= resolution)):
+                break
+        out = np.where(inside, x, np.nan)
         out = np.where(q == 0, -np.inf, out)
         return np.where(q == 1, np.inf, out)
+
+    def _component_functions(self):
+        """The components' CDF, survival function and density, as functions of x.
+
+        Normal components (every regressor's ensemble) are evaluated by their closed
+        forms on the fitted locations and scales, without scipy's per-call argument
+        handling, which is most of the time of a call on 250,000 rows.
+        """
+        components = self.components
+        if getattr(getattr(components, "dist", None), "name", None) != "norm":
+            return components.cdf, components.sf, components.pdf
+        loc, scale = components.mean(), components.std()
+        inv_scale = 1.0 / scale
+        density_factor = inv_scale / np.sqrt(2 * np.pi)
+
+        def standardised(x):
+            return (x - loc) * inv_scale
+
+        def pdf(x):
+            z = standardised(x)
+            return density_factor * np.exp(-0.5 * z * z)
+
+        return (
+            lambda x: special.ndtr(standardised(x)),
+            lambda x: special.ndtr(-standardised(x)),
+            pdf,
+        )
 
     def crps(self, x):
         """Continuous ranked probability score of ``x``; closed form for Normal components.

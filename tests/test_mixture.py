@@ -290,3 +290,45 @@ def test_weight_errors_are_whole_messages():
     message = r"^Mixture weights must be non-negative and sum to one over the last axis\.$"
     with pytest.raises(ValueError, match=message):
         MixtureDistribution(components, [[0.5, 0.6]])
+
+
+def _bisection_ppf(dist, q, steps=200):
+    # The slow exact answer: halving the bracket of the component quantiles, judged by
+    # the CDF below the median and the survival function above it (whose far tail
+    # 1 - cdf cannot resolve: at q = 1 - 1e-12 it has four digits left).
+    q = np.asarray(q, dtype=float)
+    component_quantiles = dist.components.ppf(q[..., None])
+    low, high = component_quantiles.min(axis=-1), component_quantiles.max(axis=-1)
+    upper = q > 0.5
+    for _ in range(steps):
+        middle = 0.5 * (low + high)
+        below = np.where(upper, dist.sf(middle) > 1 - q, dist.cdf(middle) < q)
+        low, high = np.where(below, middle, low), np.where(below, high, middle)
+    return high
+
+
+@pytest.mark.parametrize(
+    "components",
+    [
+        stats.norm(
+            np.random.RandomState(0).normal(0, 3, (400, 5)),
+            0.2 + np.random.RandomState(1).rand(400, 5),
+        ),
+        stats.t(2.5, np.random.RandomState(2).normal(0, 3, (400, 5)), 1.0),
+        stats.laplace(np.random.RandomState(3).normal(0, 3, (400, 5)), 0.5),
+        stats.lognorm(0.8, scale=np.exp(np.random.RandomState(4).normal(0, 1, (400, 5)))),
+    ],
+    ids=["normal", "student_t", "laplace", "lognormal"],
+)
+def test_newton_quantiles_equal_the_slow_bisection(components):
+    # Far-apart components leave near-flat stretches of the CDF between them, where
+    # Newton's step would leave the bracket and the bisection fallback takes over.
+    weights = np.random.RandomState(5).dirichlet(np.ones(5), size=400)
+    dist = MixtureDistribution(components, weights)
+    q = np.random.RandomState(6).uniform(1e-6, 1 - 1e-6, size=400)
+    q[:4] = [1e-12, 0.5, 1 - 1e-12, 0.05]
+    expected = _bisection_ppf(dist, q)
+    np.testing.assert_allclose(dist.ppf(q), expected, rtol=1e-10, atol=1e-12)
+    low, high = dist.interval(0.9)
+    np.testing.assert_allclose(low, _bisection_ppf(dist, np.full(400, 0.05)), rtol=1e-10)
+    np.testing.assert_allclose(high, _bisection_ppf(dist, np.full(400, 0.95)), rtol=1e-10)
