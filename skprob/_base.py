@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
 from ._feature_scale import warn_if_features_unscaled
 from ._training.data import ArrayData
 from ._training.denormals import flush_denormals
+from ._training.embedding import NUMERIC_EMBEDDINGS
 from ._training.feature_map import FEATURE_MAPS
 from ._training.network import ACTIVATIONS
 from ._training.persistence import network_state, restore_network
@@ -76,7 +77,7 @@ class BaseDistributionEstimator(BaseEstimator):
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "feature_scaling": [StrOptions(set(FEATURE_MAPS))],
-        "numeric_embedding": [StrOptions({"periodic", "none"})],
+        "numeric_embedding": [StrOptions(set(NUMERIC_EMBEDDINGS))],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate": [
             Interval(Real, 0, None, closed="neither"),

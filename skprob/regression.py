@@ -59,7 +59,7 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         support = self._target_support()
-        check_support(y, support, getattr(self, "distribution", "normal"))
+        self._check_support(y)
         # Mapped back in predict_dist (skprob._targets).
         encoding = fit_target_encoding(y, support, sample_weight)
         self.target_loc_, self.target_scale_ = encoding
@@ -74,7 +74,7 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
                 f"{self.n_outputs_}: training goes on with the outputs the network was "
                 "built for."
             )
-        check_support(y, self._target_support(), getattr(self, "distribution", "normal"))
+        self._check_support(y)
         # The fitted encoding: the network's outputs keep their meaning.
         return (y - self.target_loc_) / self.target_scale_
 
@@ -104,6 +104,11 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
             The estimator, trained one more epoch.
         """
         return self._fit(X, y, sample_weight, hasattr(self, "net_"), epochs=1)
+
+    def _check_support(self, y):
+        # The Normal presets have no `distribution` parameter; their support is real.
+        distribution = getattr(self, "distribution", "normal")
+        check_support(y, self._target_support(), distribution)
 
     def _log_target_scale(self):
         return float(np.log(self.target_scale_).sum())

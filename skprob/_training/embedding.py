@@ -19,7 +19,10 @@ import math
 import torch
 from torch import nn
 
-__all__ = ["PeriodicEmbedding"]
+__all__ = ["NUMERIC_EMBEDDINGS", "PeriodicEmbedding"]
+
+#: ``numeric_embedding`` values.
+NUMERIC_EMBEDDINGS = ("periodic", "none")
 
 
 class PeriodicEmbedding(nn.Module):
