@@ -16,6 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from ._feature_scale import warn_if_features_unscaled
+from ._stacklevel import user_stacklevel
 from ._training.data import ArrayData
 from ._training.denormals import flush_denormals
 from ._training.embedding import NUMERIC_EMBEDDINGS
@@ -173,6 +174,9 @@ class BaseDistributionEstimator(BaseEstimator):
         """Keyword arguments for ``validate_data`` about ``y``."""
         return {}
 
+    def _check_target_kind(self, y):
+        """Raise, before sklearn's own checks, for targets of the wrong kind."""
+
     def _stratify_validation(self, y_model, n_valid):
         """Whether the validation split is stratified by ``y_model``."""
         return False
@@ -214,6 +218,7 @@ class BaseDistributionEstimator(BaseEstimator):
         """
         if continuing:
             self._check_structure_unchanged()
+        self._check_target_kind(y)
         X, y = validate_data(
             self,
             X,
@@ -362,7 +367,7 @@ class BaseDistributionEstimator(BaseEstimator):
                 f"{type(self).__name__} trained for max_epochs={schedule.max_epochs} "
                 f"epochs and {advice}",
                 ConvergenceWarning,
-                stacklevel=4,  # the caller of fit, past sklearn's _fit_context
+                stacklevel=user_stacklevel(),
             )
 
     # -- prediction ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 from scipy import sparse
 
+from ._stacklevel import user_stacklevel
 from .exceptions import FeatureScaleWarning
 
 __all__ = ["FEATURE_RMS_LIMIT", "warn_if_features_unscaled"]
@@ -32,5 +33,5 @@ def warn_if_features_unscaled(X, estimator_name):
             f"square of {rms[column]:.3g}. A network trains poorly on such inputs; "
             f"standardise them, e.g. make_pipeline(StandardScaler(), {estimator_name}()).",
             FeatureScaleWarning,
-            stacklevel=4,  # the caller of fit, past sklearn's _fit_context
+            stacklevel=user_stacklevel(),
         )

@@ -49,6 +49,26 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
     def _target_validation(self):
         return {"multi_output": True, "y_numeric": True}
 
+    def _check_target_kind(self, y):
+        # sklearn's own message for labels, "could not convert string to float", does
+        # not say that a classifier was meant.
+        if y is None or not hasattr(y, "__len__"):
+            return  # sklearn's checks name these
+        values = np.asarray(y)
+        if values.dtype.kind in "biufc":
+            return
+        for value in values.ravel():
+            if isinstance(value, (str, bytes)):
+                try:
+                    float(value)
+                except ValueError:
+                    label = str(value) if isinstance(value, str) else value
+                    raise ValueError(
+                        f"{type(self).__name__} is a regressor: y must hold numbers, "
+                        f"and it holds the label {label!r}. For class labels use "
+                        "BernoulliClassifier (two classes) or CategoricalClassifier."
+                    ) from None
+
     def _target_support(self):
         """Where the family's targets live (``DistributionFamily.support``)."""
         return "real"
@@ -451,6 +471,19 @@ class DistributionRegressor(BaseDistributionRegressor):
     >>> df = dist.kwds["df"]  # learned: near the noise's 2
     >>> dist.dist.name, bool(((df > 1.5) & (df < 3)).all())
     ('t', True)
+
+    ``predict`` is the mean, also where it is not the mode: for a log-normal y,
+    ``exp(mu + sigma**2 / 2)``, above the median ``exp(mu)`` and the mode.
+
+    >>> y_pos = np.exp(X[:, 0] + 0.5 * rng.standard_normal(1000))
+    >>> lognormal = DistributionRegressor(distribution="lognormal", n_estimators=1,
+    ...                                   random_state=0).fit(X, y_pos)
+    >>> d = lognormal.predict_dist(X[:3])
+    >>> mu, sigma = np.log(d.kwds["scale"]), d.kwds["s"]
+    >>> bool(np.allclose(lognormal.predict(X[:3]), np.exp(mu + sigma**2 / 2)))
+    True
+    >>> bool((lognormal.predict(X[:3]) > d.median()).all())
+    True
     """
 
     _heteroscedastic = True
