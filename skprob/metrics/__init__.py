@@ -1,8 +1,11 @@
 """Proper scoring rules, calibration measures and scorers for predictive distributions."""
 
-from sklearn.metrics import brier_score_loss, log_loss
-
-from ._classification import expected_calibration_error, reliability_curve
+from ._classification import (
+    brier_score_loss,
+    expected_calibration_error,
+    log_loss,
+    reliability_curve,
+)
 from ._regression import (
     crps,
     interval_coverage,

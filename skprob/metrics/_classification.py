@@ -1,16 +1,94 @@
-"""Calibration of class probabilities: reliability curve and expected calibration error.
+"""Scores of class probabilities: log loss, Brier score, reliability, calibration error.
 
-Log loss and the Brier score are sklearn's own (``sklearn.metrics.log_loss``,
-``brier_score_loss``); they are re-exported from ``skprob.metrics`` for convenience.
+Each takes the class probabilities as sklearn's metrics do (``predict_proba``'s output,
+columns in the order of ``labels``) or a classifier's ``predict_dist``, a
+:class:`~skprob.distributions.CategoricalDistribution` that carries its own labels.
+``log_loss`` and ``brier_score_loss`` are sklearn's, reached through that conversion.
 """
 
 import numpy as np
+from sklearn import metrics as sklearn_metrics
 from sklearn.utils import column_or_1d
 
-__all__ = ["expected_calibration_error", "reliability_curve"]
+from ..distributions import CategoricalDistribution
+
+__all__ = [
+    "brier_score_loss",
+    "expected_calibration_error",
+    "log_loss",
+    "reliability_curve",
+]
 
 
-def _confidence_and_correct(y_true, y_prob, labels):
+def class_probabilities(y_prob, labels, metric):
+    """``(probabilities, labels)`` from ``predict_proba``'s output or a
+    ``CategoricalDistribution`` (whose classes are the labels unless ``labels`` is given).
+    """
+    if isinstance(y_prob, CategoricalDistribution):
+        if labels is None and y_prob.classes is not None:
+            labels = y_prob.classes
+        return y_prob.probs, labels
+    if hasattr(y_prob, "cdf"):
+        raise TypeError(
+            f"{metric} scores class probabilities: predict_proba's output or a "
+            f"classifier's predict_dist, not a {type(y_prob).__name__}. For a "
+            "regressor's distribution use negative_log_likelihood, crps or "
+            "pit_calibration_error."
+        )
+    return y_prob, labels
+
+
+def log_loss(y_true, y_pred, *, labels=None, **kwargs):
+    """sklearn's ``log_loss``, also for a classifier's ``predict_dist``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+    y_pred : array-like of shape (n_samples, n_classes) or CategoricalDistribution
+    labels : array-like of shape (n_classes,), default=None
+        Labels of ``y_pred``'s columns; a distribution's own classes if None.
+    **kwargs
+        Passed to :func:`sklearn.metrics.log_loss` (``sample_weight``, ...).
+
+    Examples
+    --------
+    >>> from skprob.distributions import CategoricalDistribution
+    >>> dist = CategoricalDistribution([[0.9, 0.1], [0.2, 0.8]], classes=["a", "b"])
+    >>> round(log_loss(["a", "b"], dist), 4)
+    0.1643
+    """
+    y_pred, labels = class_probabilities(y_pred, labels, "log_loss")
+    return sklearn_metrics.log_loss(y_true, y_pred, labels=labels, **kwargs)
+
+
+def brier_score_loss(y_true, y_proba, *, labels=None, **kwargs):
+    """sklearn's ``brier_score_loss``, also for a classifier's ``predict_dist``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes), or
+        CategoricalDistribution
+    labels : array-like of shape (n_classes,), default=None
+        Labels of ``y_proba``'s columns; a distribution's own classes if None.
+    **kwargs
+        Passed to :func:`sklearn.metrics.brier_score_loss` (``sample_weight``, ...).
+
+    Examples
+    --------
+    >>> from skprob.distributions import CategoricalDistribution
+    >>> dist = CategoricalDistribution([[0.9, 0.1], [0.2, 0.8]], classes=["a", "b"])
+    >>> round(brier_score_loss(["a", "b"], dist), 4)
+    0.025
+    """
+    y_proba, labels = class_probabilities(y_proba, labels, "brier_score_loss")
+    if labels is not None:
+        kwargs["labels"] = labels
+    return sklearn_metrics.brier_score_loss(y_true, y_proba, **kwargs)
+
+
+def _confidence_and_correct(y_true, y_prob, labels, metric):
+    y_prob, labels = class_probabilities(y_prob, labels, metric)
     y_true = column_or_1d(y_true)
     y_prob = np.asarray(y_prob, dtype=float)
     if y_prob.ndim == 1:
@@ -57,11 +135,14 @@ def reliability_curve(
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes), or
+        CategoricalDistribution
+        Probabilities (``predict_proba``), or a classifier's ``predict_dist``.
     n_bins : int, default=10
     strategy : {"uniform", "quantile"}, default="uniform"
     labels : array-like of shape (n_classes,), default=None
-        Labels in the order of ``y_prob``'s columns; sorted unique ``y_true`` if None.
+        Labels in the order of ``y_prob``'s columns; a distribution's own classes, or
+        else the sorted unique ``y_true``, if None.
         For a binary ``y_prob`` of shape (n,), the two labels, the positive class last.
     sample_weight : array-like of shape (n_samples,), default=None
 
@@ -81,7 +162,13 @@ def reliability_curve(
     >>> prob_true, prob_pred, counts
     (array([0., 1.]), array([0.2 , 0.75]), array([2., 2.]))
     """
-    confidence, correct = _confidence_and_correct(y_true, y_prob, labels)
+    return _reliability(
+        y_true, y_prob, n_bins, strategy, labels, sample_weight, "reliability_curve"
+    )
+
+
+def _reliability(y_true, y_prob, n_bins, strategy, labels, sample_weight, metric):
+    confidence, correct = _confidence_and_correct(y_true, y_prob, labels, metric)
     weights = (
         np.ones(len(confidence))
         if sample_weight is None
@@ -105,19 +192,21 @@ def expected_calibration_error(
     """Expected calibration error: the weighted mean gap of the reliability curve.
 
     ``ECE = sum_b (w_b / w) * |accuracy_b - confidence_b|`` over the bins of
-    :func:`reliability_curve`. 0 is perfect calibration.
+    :func:`reliability_curve`, which takes the same arguments: probabilities
+    (``predict_proba``) or a classifier's ``predict_dist``. 0 is perfect calibration.
 
     Examples
     --------
     >>> round(expected_calibration_error([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3], n_bins=2), 4)
     0.175
     """
-    prob_true, prob_pred, bin_weight = reliability_curve(
+    prob_true, prob_pred, bin_weight = _reliability(
         y_true,
         y_prob,
-        n_bins=n_bins,
-        strategy=strategy,
-        labels=labels,
-        sample_weight=sample_weight,
+        n_bins,
+        strategy,
+        labels,
+        sample_weight,
+        "expected_calibration_error",
     )
     return float(np.sum(bin_weight * np.abs(prob_true - prob_pred)) / bin_weight.sum())

@@ -1,8 +1,10 @@
 """Proper scores and calibration of predictive distributions of real-valued targets.
 
 Each function takes ``(y_true, dist, sample_weight=None)``: ``dist`` is what
-``predict_dist`` returns (anything with scipy.stats' interface, of y's shape). Multi-output
-``y`` of shape (n, D) is scored per output, then combined as ``multioutput`` says.
+``predict_dist`` returns (anything with scipy.stats' interface, of y's shape); anything
+else (``predict_proba``'s probabilities, say) is a ``TypeError`` that names what fits.
+Multi-output ``y`` of shape (n, D) is scored per output, then combined as
+``multioutput`` says.
 """
 
 import numpy as np
@@ -26,7 +28,29 @@ def _columns(values, n_rows):
     return np.asarray(values, dtype=float).reshape(n_rows, -1)
 
 
-def _check_y(y_true, dist_values):
+#: What a metric of this module says when given something other than a distribution.
+_NOT_A_DISTRIBUTION = (
+    "{metric} takes the distribution that predict_dist returns (scipy.stats' "
+    "interface: cdf, ppf, logpdf or logpmf), not {kind}. For class probabilities "
+    "(predict_proba's output) use log_loss, brier_score_loss or "
+    "expected_calibration_error."
+)
+
+
+def _check_distribution(dist, metric):
+    """Raise a ``TypeError`` that says what ``metric`` takes, unless ``dist`` is one."""
+    if isinstance(dist, np.ndarray) or not (hasattr(dist, "cdf") and hasattr(dist, "mean")):
+        kind = (
+            f"an array of shape {np.shape(dist)}"
+            if isinstance(dist, (np.ndarray, list, tuple))
+            else f"a {type(dist).__name__}"
+        )
+        raise TypeError(_NOT_A_DISTRIBUTION.format(metric=metric, kind=kind))
+
+
+def _check_y(y_true, dist, metric):
+    _check_distribution(dist, metric)
+    dist_values = dist.mean()
     y_true = np.asarray(y_true, dtype=float)
     if y_true.shape != np.shape(dist_values):
         raise ValueError(
@@ -110,7 +134,7 @@ def negative_log_likelihood(y_true, dist, *, sample_weight=None, multioutput="su
                 f"y_true has {len(y_true)} labels but the distribution {len(dist)} rows."
             )
         return _average(-dist.logpmf(y_true), sample_weight, multioutput)
-    y_true = _check_y(y_true, dist.mean())
+    y_true = _check_y(y_true, dist, "negative_log_likelihood")
     if is_integer_valued(dist):
         _check_integer_targets(y_true)
     return _average(-_log_density(dist, y_true), sample_weight, multioutput)
@@ -163,7 +187,13 @@ def crps(y_true, dist, *, sample_weight=None, multioutput="uniform_average"):
     >>> round(crps([0.0], stats.norm([0.0], [1.0])), 4)
     0.2337
     """
-    y_true = _check_y(y_true, dist.mean())
+    if isinstance(dist, CategoricalDistribution):
+        raise TypeError(
+            "crps scores a distribution over numbers; a classifier's classes need not "
+            "be ordered. Score class probabilities with negative_log_likelihood (the "
+            "log loss), brier_score_loss or expected_calibration_error."
+        )
+    y_true = _check_y(y_true, dist, "crps")
     return _average(crps_per_element(y_true, dist), sample_weight, multioutput)
 
 
@@ -198,7 +228,7 @@ def interval_coverage(
     0.5
     """
     _check_confidence(confidence)
-    y_true = _check_y(y_true, dist.mean())
+    y_true = _check_y(y_true, dist, "interval_coverage")
     low, high = dist.interval(confidence)
     inside = (y_true >= low) & (y_true <= high)
     return _average(inside, sample_weight, multioutput)
@@ -219,7 +249,7 @@ def interval_width(
     3.92
     """
     _check_confidence(confidence)
-    _check_y(y_true, dist.mean())
+    _check_y(y_true, dist, "interval_width")
     low, high = dist.interval(confidence)
     return _average(np.asarray(high) - np.asarray(low), sample_weight, multioutput)
 
@@ -251,17 +281,17 @@ def pit(y_true, dist, *, random_state=None):
     >>> pit([0.0], stats.poisson([1.0]), random_state=0).round(3)  # within [0, e^-1]
     array([0.202])
     """
-    lower, upper = _pit_bounds(y_true, dist)
+    lower, upper = _pit_bounds(y_true, dist, "pit")
     if lower is upper:
         return upper
     draws = check_random_state(random_state).uniform(size=upper.shape)
     return lower + draws * (upper - lower)
 
 
-def _pit_bounds(y_true, dist):
+def _pit_bounds(y_true, dist, metric):
     """``P(Y < y)`` and ``P(Y <= y)``: one array (the same object) if ``dist`` is
     continuous, the ends of the jump at y for a distribution on the integers."""
-    y_true = _check_y(y_true, dist.mean())
+    y_true = _check_y(y_true, dist, metric)
     upper = np.asarray(dist.cdf(y_true), dtype=float)
     if not is_integer_valued(dist):
         return upper, upper
@@ -289,7 +319,8 @@ def pit_calibration_error(
     True
     """
     n_rows = len(np.asarray(y_true))
-    lower, upper = (_columns(bound, n_rows) for bound in _pit_bounds(y_true, dist))
+    bounds = _pit_bounds(y_true, dist, "pit_calibration_error")
+    lower, upper = (_columns(bound, n_rows) for bound in bounds)
     levels = pit_levels(n_levels)
     observed = pit_shares_below(upper, levels, sample_weight, lower=lower)
     per_output = np.abs(observed - levels[:, None]).mean(axis=0)
