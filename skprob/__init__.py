@@ -8,7 +8,11 @@ log-likelihood, and return the distribution (``predict_dist``) or a point from i
 
 from ._meta import predict_dist
 from .classification import BernoulliClassifier, CategoricalClassifier
-from .exceptions import FeatureScaleWarning, TrainingDivergedError
+from .exceptions import (
+    DegenerateTargetWarning,
+    FeatureScaleWarning,
+    TrainingDivergedError,
+)
 from .regression import (
     DistributionRegressor,
     GaussianRegressor,
@@ -21,6 +25,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "BernoulliClassifier",
     "CategoricalClassifier",
+    "DegenerateTargetWarning",
     "DistributionRegressor",
     "FeatureScaleWarning",
     "GaussianRegressor",

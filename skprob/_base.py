@@ -240,6 +240,14 @@ class BaseDistributionEstimator(BaseEstimator):
         if continuing:
             y_model = self._reencode_targets(y, **encoding)
             family, net = self.family_, self.net_
+            if epochs is not None and getattr(self, "_optimizer_state_dropped", False):
+                warnings.warn(
+                    f"partial_fit starts the {self.optimizer} optimizer afresh: its "
+                    "state was dropped (drop_optimizer_state), so the first steps "
+                    "take the size of a new optimizer's.",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
             epochs_before = len(net.history)
             # The network keeps the precision it was built in.
             X = X.astype(_NUMPY_DTYPES[self._torch_dtype], copy=False)
@@ -310,6 +318,42 @@ class BaseDistributionEstimator(BaseEstimator):
             )
         return str(device)
 
+    def drop_optimizer_state(self):
+        """Drop the optimizer's state, keeping everything that predicts: for deployment.
+
+        A fitted model keeps its optimizer's state (Adam's two moments per weight:
+        twice the size of the weights) so that ``partial_fit`` resumes where training
+        stopped. A model that will only predict does not need it: after this call the
+        model predicts exactly as before, and its file is that much smaller (a default
+        regressor's pickle from 540 to 316 kB). ``fit`` with ``warm_start`` starts a
+        new optimizer in any case; ``partial_fit`` then starts one too, and warns
+        that it does.
+
+        Returns
+        -------
+        self : object
+            The estimator, without optimizer state.
+
+        Examples
+        --------
+        >>> import pickle
+        >>> import numpy as np
+        >>> from skprob import GaussianRegressor
+        >>> X = np.random.RandomState(0).normal(size=(200, 3))
+        >>> model = GaussianRegressor(random_state=0).fit(X, X.sum(axis=1))
+        >>> before, size = model.predict(X), len(pickle.dumps(model))
+        >>> model = model.drop_optimizer_state()
+        >>> bool((model.predict(X) == before).all())
+        True
+        >>> round(len(pickle.dumps(model)) / size, 1)
+        0.6
+        """
+        check_is_fitted(self)
+        # A fresh optimizer holds no per-weight state until its first step.
+        self.net_.initialize_optimizer()
+        self._optimizer_state_dropped = True
+        return self
+
     def __getstate__(self):
         state = super().__getstate__()
         if "net_" not in state:
@@ -330,6 +374,7 @@ class BaseDistributionEstimator(BaseEstimator):
         self, net, family, used_validation, schedule, epochs_before, epochs
     ):
         history = net.history
+        self._optimizer_state_dropped = False  # training made new state
         self.net_ = net
         self.family_ = family
         self._schedule = schedule

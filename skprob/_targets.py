@@ -11,9 +11,19 @@ map back to y's units by the family's own rule (``DistributionFamily.location_pa
   units.
 """
 
+import warnings
+
 import numpy as np
 
-__all__ = ["SUPPORT_CONDITIONS", "check_support", "fit_target_encoding"]
+from ._stacklevel import user_stacklevel
+from .exceptions import DegenerateTargetWarning
+
+__all__ = [
+    "SUPPORT_CONDITIONS",
+    "check_support",
+    "check_targets_can_spread",
+    "fit_target_encoding",
+]
 
 #: The condition each restricted support puts on y, in words and as a test.
 SUPPORT_CONDITIONS = {
@@ -49,6 +59,45 @@ def check_support(y, support, distribution):
         raise ValueError(
             f"distribution={distribution!r} needs targets {condition}; row {row} "
             f"has y = {y[row, column]}."
+        )
+
+
+def check_targets_can_spread(y, sample_weight, estimator_name):
+    """Refuse one row; warn where an output is constant: no spread can be learned.
+
+    Rows of weight 0 do not count: they take no part in the fit.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,)
+    estimator_name : str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_targets_can_spread(np.array([[2.0]]), np.ones(1), "GaussianRegressor")
+    Traceback (most recent call last):
+    ...
+    ValueError: GaussianRegressor cannot learn a distribution from 1 sample: ...
+    """
+    used = y[sample_weight > 0]
+    if len(used) < 2:
+        raise ValueError(
+            f"{estimator_name} cannot learn a distribution from {len(used)} sample: "
+            "the spread of y is learned from how targets vary, which needs at least "
+            "two rows (of non-zero weight)."
+        )
+    constant = np.all(used == used[0], axis=0)
+    if constant.any():
+        column = int(np.argmax(constant))
+        where = "y" if y.shape[1] == 1 else f"y[:, {column}]"
+        warnings.warn(
+            f"{where} is {used[0, column]:g} in every training row: with nothing to "
+            f"learn a spread from, {estimator_name}'s predicted spread shrinks towards "
+            "its floor and says nothing about the data. Check the target column.",
+            DegenerateTargetWarning,
+            stacklevel=user_stacklevel(),
         )
 
 

@@ -10,7 +10,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
-from ._targets import SUPPORT_CONDITIONS, check_support, fit_target_encoding
+from ._targets import (
+    SUPPORT_CONDITIONS,
+    check_support,
+    check_targets_can_spread,
+    fit_target_encoding,
+)
 from .distributions import mixture_distribution
 from .families import (
     ConstantDispersion,
@@ -80,6 +85,7 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
         self.n_outputs_ = y.shape[1]
         support = self._target_support()
         self._check_support(y)
+        check_targets_can_spread(y, sample_weight, type(self).__name__)
         # Mapped back in predict_dist (skprob._targets).
         encoding = fit_target_encoding(y, support, sample_weight)
         self.target_loc_, self.target_scale_ = encoding

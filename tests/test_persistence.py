@@ -143,3 +143,89 @@ def test_loaded_model_keeps_its_history_and_fitted_attributes():
         copy_.net_.validation_rows_, original.net_.validation_rows_
     )
     assert copy_._torch_dtype == original._torch_dtype
+
+
+def test_a_pipeline_with_a_column_transformer_loads_once_its_types_are_reviewed():
+    # The user guide's way: list the file's untrusted types, review them, trust them.
+    sio = pytest.importorskip("skops.io")
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {
+            "size": rng.normal(size=120),
+            "colour": rng.choice(["red", "blue"], size=120),
+            "age": rng.uniform(0, 10, size=120),
+        }
+    )
+    y = frame["size"] * 2 + (frame["colour"] == "red")
+    text = make_column_selector(dtype_include=object)
+    columns = ColumnTransformer(
+        [("colour", OneHotEncoder(handle_unknown="ignore"), text)],
+        remainder="passthrough",
+    )
+    model = make_pipeline(
+        columns, HeteroscedasticRegressor(n_estimators=2, max_epochs=3, random_state=0)
+    ).fit(frame, y)
+    data = sio.dumps(model)
+    untrusted = sio.get_untrusted_types(data=data)
+    # More than the estimator's class: what the column selector brings along.
+    assert "skprob.regression.HeteroscedasticRegressor" in untrusted
+    assert "sklearn.compose._column_transformer.make_column_selector" in untrusted
+    with pytest.raises(Exception, match="[Uu]ntrusted"):
+        sio.loads(data)
+    loaded = sio.loads(data, trusted=untrusted)
+    np.testing.assert_array_equal(loaded.predict(frame), model.predict(frame))
+
+
+@pytest.mark.parametrize("name", ["HeteroscedasticRegressor", "CategoricalClassifier"])
+def test_dropping_the_optimizer_state_keeps_every_prediction(name):
+    model, X = _fit_small(name, {})
+    estimator = model[-1]
+    size = len(pickle.dumps(model))
+    optimizer_bytes = len(pickle.dumps(estimator.net_.optimizer_.state_dict()))
+    expected = model.predict(X)
+    expected_dist = predict_dist_params(model, X)
+    assert estimator.drop_optimizer_state() is estimator
+    assert not estimator.net_.optimizer_.state_dict()["state"]
+    loaded = pickle.loads(pickle.dumps(model))
+    assert len(pickle.dumps(model)) < size - 0.9 * optimizer_bytes
+    for candidate in (model, loaded):
+        np.testing.assert_array_equal(candidate.predict(X), expected)
+        np.testing.assert_array_equal(predict_dist_params(candidate, X), expected_dist)
+
+
+def predict_dist_params(model, X):
+    from skprob import predict_dist
+
+    dist = predict_dist(model, X)
+    if hasattr(dist, "probs"):
+        return dist.probs
+    return np.column_stack([dist.mean(), dist.std()])
+
+
+def test_partial_fit_after_dropping_says_it_starts_the_optimizer_afresh():
+    import warnings
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = X[:, 0]
+    model = HeteroscedasticRegressor(n_estimators=1, max_epochs=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    model = pickle.loads(pickle.dumps(model.drop_optimizer_state()))
+    with pytest.warns(UserWarning, match="partial_fit starts the adam optimizer afresh"):
+        model.partial_fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model.partial_fit(X, y)  # its state is back: no second warning
+
+
+def test_dropping_needs_a_fitted_model():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        HeteroscedasticRegressor().drop_optimizer_state()
