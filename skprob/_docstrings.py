@@ -76,14 +76,19 @@ default="relu"
         training stops when the members' mean validation NLL stops improving. "auto"
         turns it on from 64 rows, for regressors and classifiers alike: a few validation
         rows keep a network from fitting its training rows to certainty
-        (``benchmarks/README.md`` says why). Without it, training stops when the
+        (``benchmarks/README.md`` says why). With Adam or SGD the first two plateaus
+        do not stop training: each member goes back to its best weights and trains on
+        at 0.3 times the learning rate, each later plateau waiting a quarter of
+        ``n_iter_no_change``; the third stops it. Without it, training stops when the
         training loss stops improving by ``tol``.
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out for early stopping (stratified for classifiers).
     n_iter_no_change : int or "auto", default="auto"
-        Epochs without improvement before training stops. "auto", with a validation
-        split, is 1,000 optimizer steps' worth of epochs (at least 10): patience measured
-        in updates, not passes; without one, or with ``optimizer="lbfgs"``, 10 epochs.
+        Epochs without improvement before training stops (with a validation split,
+        before the first lower learning rate; see ``early_stopping``). "auto", with a
+        validation split, is 1,000 optimizer steps' worth of epochs (at least 10):
+        patience measured in updates, not passes; without one, or with
+        ``optimizer="lbfgs"``, 10 epochs.
     tol : float, default=1e-4
         Smallest decrease of the monitored loss that counts as an improvement.
     random_state : int, RandomState instance or None, default=None
@@ -116,10 +121,12 @@ default="relu"
         way. The rows are those of the fit that builds the network (``partial_fit``: the
         first call's); a warm start or a further ``partial_fit`` keeps its precision.
     verbose : int, default=0
-        0 is silent; 1 prints one plain-text line per epoch (epoch k of ``max_epochs``,
-        training and validation loss, the best so far, patience left) and why training
-        stopped; 2 also shows a progress bar over each epoch's batches on standard
-        error (plain lines when it is not a terminal).
+        0 is silent; 1 prints a plain-text line on the first epoch, then at most one
+        every 2 seconds and on the budget's last (epoch k of ``max_epochs``, training
+        and validation loss, the best so far, patience left, time elapsed, the most the
+        rest of the budget can take), each lower learning rate and why training
+        stopped; 2 prints every epoch's line and a progress bar over each epoch's
+        batches on standard error (plain lines when it is not a terminal).
     warm_start : bool, default=False
         When True, ``fit`` on a fitted model trains further from its weights (a fresh
         optimizer under the current training parameters, the fitted classes or target

@@ -355,11 +355,37 @@ def test_verbose_zero_is_silent_and_one_prints_epochs(data, capsys):
     CategoricalClassifier(max_epochs=3, verbose=1).fit(X, y)
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    # One plain line per epoch: k of max_epochs, the losses, patience left.
-    assert [line.split()[1] for line in lines[:3]] == ["1/3", "2/3", "3/3"]
-    assert all("train " in line and "patience " in line for line in lines[:3])
+    # A short fit: the first epoch and the budget's last (at most one line in 2 s).
+    assert [line.split()[1] for line in lines[:2]] == ["1/3", "3/3"]
+    assert all("train " in line and "patience " in line for line in lines[:2])
+    assert "budget left <= " in lines[0] and "budget left" not in lines[1]
     assert "\x1b[" not in captured.out  # no terminal colour codes in log files
     assert captured.err == ""
+
+
+SMALL_NO_EPOCHS = {key: value for key, value in SMALL.items() if key != "max_epochs"}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_verbose_one_reports_a_long_fit_every_few_seconds(data, capsys, monkeypatch):
+    from skprob._training import progress
+
+    X, y = data
+    monkeypatch.setattr(progress, "EPOCH_LOG_INTERVAL", 1e9)
+    CategoricalClassifier(max_epochs=6, verbose=1, **SMALL_NO_EPOCHS).fit(X, y)
+    epochs = [line.split()[1] for line in capsys.readouterr().out.splitlines()]
+    assert epochs[:2] == ["1/6", "6/6"]
+    monkeypatch.setattr(progress, "EPOCH_LOG_INTERVAL", 0.0)
+    CategoricalClassifier(max_epochs=6, verbose=1, **SMALL_NO_EPOCHS).fit(X, y)
+    epochs = [line.split()[1] for line in capsys.readouterr().out.splitlines()]
+    assert epochs[:6] == [f"{k}/6" for k in range(1, 7)]
+
+
+def test_verbose_two_prints_every_epoch(data, capsys):
+    X, y = data
+    CategoricalClassifier(max_epochs=3, verbose=2).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines[:3]] == ["1/3", "2/3", "3/3"]
 
 
 @pytest.mark.parametrize("early_stopping", [False, True])
@@ -372,12 +398,15 @@ def test_verbose_says_why_training_stopped_and_silence_stays_silent(
     CategoricalClassifier(verbose=0, **params).fit(X, y)
     assert capsys.readouterr().out == ""
     model = CategoricalClassifier(verbose=1, **params).fit(X, y)
-    assert model.n_iter_ == 3
     monitor = "valid" if early_stopping else "train"
+    # With validation rows two plateaus lower the learning rate first, each later one
+    # waiting ceil(0.25 * 2) = 1 epoch.
+    assert model.n_iter_ == (5 if early_stopping else 3)
+    wait = "1 epoch" if early_stopping else "2 epochs"
     # The best epoch of each member is that of its lowest loss, by any margin.
     assert re.fullmatch(
         rf"Stopping: the {monitor} loss has not improved by more than 1000000000.0 in "
-        r"the last 2 epochs; best epochs \[[123]\]\.",
+        rf"the last {wait}; best epochs \[[1-5]\]\.",
         capsys.readouterr().out.splitlines()[-1],
     )
 

@@ -89,10 +89,12 @@ def test_early_stopping_on_a_single_row_is_an_error_that_says_why():
     with pytest.raises(
         ValueError,
         match=r"^early_stopping needs at least one training and one validation row; "
-        r"validation_fraction=0\.1 of 1 rows leaves none\. Use more data or "
+        r"validation_fraction=0\.9 of 2 rows leaves none\. Use more data or "
         r"early_stopping=False\.$",
     ):
-        GaussianRegressor(early_stopping=True, **QUICK).fit([[0.0]], [1.0])
+        GaussianRegressor(early_stopping=True, validation_fraction=0.9, **QUICK).fit(
+            [[0.0], [1.0]], [1.0, 2.0]
+        )
 
 
 @pytest.mark.parametrize(

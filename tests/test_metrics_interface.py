@@ -1,5 +1,7 @@
 """One metrics interface: each metric takes what predict_dist returns, or says what fits."""
 
+import inspect
+
 import numpy as np
 import pytest
 from sklearn import metrics as sklearn_metrics
@@ -48,9 +50,19 @@ def regressed():
     return X[:, 0], model.predict_dist(X)
 
 
+#: scikit-learn 1.6's Brier score takes two classes only (iris has three).
+BRIER_OF_CLASSES = (
+    "labels" in inspect.signature(sklearn_metrics.brier_score_loss).parameters
+)
+
+
 @pytest.mark.parametrize("metric", CLASS_METRICS, ids=lambda f: f.__name__)
 def test_class_metrics_take_predict_dist_as_they_take_predict_proba(metric, classified):
     labels, dist, proba = classified
+    if metric is brier_score_loss and not BRIER_OF_CLASSES:
+        with pytest.raises(ValueError, match="needs scikit-learn >= 1.7"):
+            metric(labels, dist)
+        return
     from_dist = metric(labels, dist)
     from_proba = metric(labels, proba)
     np.testing.assert_allclose(
@@ -64,9 +76,20 @@ def test_the_log_loss_of_a_distribution_is_sklearns_and_its_nll(classified):
     expected = sklearn_metrics.log_loss(labels, proba)
     assert log_loss(labels, dist) == pytest.approx(expected)
     assert negative_log_likelihood(labels, dist) == pytest.approx(expected)
-    assert brier_score_loss(labels, dist) == pytest.approx(
-        sklearn_metrics.brier_score_loss(labels, proba)
-    )
+    if BRIER_OF_CLASSES:
+        assert brier_score_loss(labels, dist) == pytest.approx(
+            sklearn_metrics.brier_score_loss(labels, proba)
+        )
+
+
+def test_the_brier_score_of_two_classes_is_sklearns_on_the_positive_class():
+    from skprob.distributions import CategoricalDistribution
+
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    dist = CategoricalDistribution(probs, classes=["a", "b"])
+    y = ["a", "b", "b"]
+    expected = sklearn_metrics.brier_score_loss(y, probs[:, 1], pos_label="b")
+    assert brier_score_loss(y, dist) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("metric", CLASS_METRICS, ids=lambda f: f.__name__)

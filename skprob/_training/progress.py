@@ -1,29 +1,65 @@
-"""What ``verbose`` prints: one plain line per epoch, and a progress bar per batch."""
+"""What ``verbose`` prints: plain lines on the epochs, and a progress bar per batch."""
 
 import sys
+import time
 
 from skorch.callbacks import Callback
 
-__all__ = ["BatchProgress", "EpochLog"]
+__all__ = ["EPOCH_LOG_INTERVAL", "BatchProgress", "EpochLog"]
+
+#: ``verbose=1`` prints an epoch's line at most this many seconds after the last one
+#: (and always the first and the budget's last): a long fit reports every few seconds
+#: instead of flooding a log with hundreds of lines. ``verbose=2`` prints every epoch.
+EPOCH_LOG_INTERVAL = 2.0
 
 
 class EpochLog(Callback):
-    """After each epoch, one line of plain text (no colour codes, fit for log files).
+    """After an epoch, one line of plain text (no colour codes, fit for log files).
 
-    ``epoch 12/300  train 1.2345  valid 1.3012  best 1.2990  patience 7/10  0.04 s``:
-    the epoch out of ``max_epochs``, the members' mean losses, the best validation
-    loss so far, the epochs of patience left before early stopping, and the time.
+    ``epoch 12/300  train 1.2345  valid 1.3012  best 1.2990  patience 7/10  0.04 s
+    elapsed 0.5 s  budget left <= 11.5 s``: the epoch out of ``max_epochs``, the
+    members' mean losses, the best validation loss so far, the epochs of patience left
+    before early stopping (or the next lower learning rate), the epoch's time, the time
+    since training began, and the most the rest of the budget can take at the mean
+    epoch time so far (early stopping usually ends training sooner).
+
+    Parameters
+    ----------
+    sink : callable, default=print
+    interval : float or None, default=None
+        Seconds between lines; None reads :data:`EPOCH_LOG_INTERVAL` for ``verbose=1``
+        and prints every epoch for ``verbose >= 2``.
     """
 
-    def __init__(self, sink=print):
+    def __init__(self, sink=print, interval=None):
         self.sink = sink
+        self.interval = interval
+
+    def on_train_begin(self, net, **kwargs):
+        self.started_ = time.perf_counter()
+        self.epochs_before_ = len(net.history)
+        self.last_line_ = None
 
     def on_epoch_end(self, net, **kwargs):
+        now = time.perf_counter()
+        # Epochs of this fit (a warm start or partial_fit continues the history).
+        epoch = len(net.history) - self.epochs_before_
+        interval = self.interval
+        if interval is None:
+            interval = EPOCH_LOG_INTERVAL if net.verbose < 2 else 0.0
+        due = (
+            self.last_line_ is None
+            or now - self.last_line_ >= interval
+            or epoch >= net.max_epochs
+        )
+        if not due:
+            return
+        self.last_line_ = now
+        self.sink(self._line(net, epoch, now))
+
+    def _line(self, net, epoch, now):
         row = net.history[-1]
-        parts = [
-            f"epoch {len(net.history)}/{net.max_epochs}",
-            f"train {row['train_loss']:.4f}",
-        ]
+        parts = [f"epoch {epoch}/{net.max_epochs}", f"train {row['train_loss']:.4f}"]
         if "valid_loss" in row:
             parts.append(f"valid {row['valid_loss']:.4f}")
         stopper = dict(net.callbacks_).get("early_stopping")
@@ -34,11 +70,17 @@ class EpochLog(Callback):
             improved = mean < stopper.best_mean_ - stopper.threshold
             best = mean if improved else stopper.best_mean_
             wait = 0 if improved else stopper.wait_ + 1
+            patience = stopper._current_patience()
             parts.append(f"best {best:.4f}")
-            parts.append(f"patience {stopper.patience - wait}/{stopper.patience}")
+            parts.append(f"patience {patience - wait}/{patience}")
         if "dur" in row:
             parts.append(f"{row['dur']:.2f} s")
-        self.sink("  ".join(parts))
+        elapsed = now - self.started_
+        parts.append(f"elapsed {elapsed:.1f} s")
+        if net.max_epochs > epoch:
+            left = elapsed / epoch * (net.max_epochs - epoch)
+            parts.append(f"budget left <= {left:.1f} s")
+        return "  ".join(parts)
 
 
 class BatchProgress:

@@ -59,6 +59,16 @@ AUTO_MAX_STEPS = 20_000
 #: ``n_iter_no_change="auto"`` with a validation split: patience of this many steps, and
 #: at least :data:`AUTO_PATIENCE` epochs.
 AUTO_PATIENCE_STEPS = 1_000
+#: With a validation split (Adam and SGD), the first plateaus lower the learning rate
+#: instead of stopping: each member goes back to its best weights and trains on at
+#: :data:`LR_DECAY_FACTOR` times the rate, :data:`LR_DECAYS` times, each later plateau
+#: waiting :data:`DECAYED_PATIENCE` of the patience (``MemberEarlyStopping``). Measured on
+#: 20 UCI splits against stopping at the first plateau (``benchmarks/README.md``): NLL
+#: energy 0.661 -> 0.610, yacht -0.266 -> -0.296, wine and power unchanged, for 1.1 to
+#: 1.6 times the fit time.
+LR_DECAYS = 2
+LR_DECAY_FACTOR = 0.3
+DECAYED_PATIENCE = 0.25
 #: Without a validation split nothing tells overfitting from progress, and training takes
 #: sklearn's MLP budget: this many epochs, stopping after :data:`AUTO_PATIENCE` epochs
 #: without an improvement of the training loss.
@@ -340,6 +350,7 @@ def _continue_with(net, estimator, schedule, valid, device, new_optimizer):
     stopper.patience = schedule.patience
     stopper.threshold = estimator.tol
     stopper.load_best = valid is not None
+    stopper.lr_decays = _lr_decays(estimator, valid)
     if new_optimizer:
         net.initialize_optimizer()
 
@@ -379,6 +390,14 @@ def _check_better_than_constant(
         )
 
 
+def _lr_decays(estimator, valid):
+    # L-BFGS's line search sets its own step; without validation rows there is no best
+    # epoch to go back to.
+    if valid is None or estimator.optimizer == "lbfgs":
+        return 0
+    return LR_DECAYS
+
+
 def make_net(estimator, module, family, schedule, valid, device, shuffle_seed):
     optimizer, optimizer_kwargs, _ = OPTIMIZERS[estimator.optimizer]
     if estimator.optimizer == "sgd":
@@ -389,6 +408,9 @@ def make_net(estimator, module, family, schedule, valid, device, shuffle_seed):
         threshold=estimator.tol,
         load_best=valid is not None,
         sink=print if estimator.verbose else None,
+        lr_decays=_lr_decays(estimator, valid),
+        decay_factor=LR_DECAY_FACTOR,
+        decayed_patience=DECAYED_PATIENCE,
     )
     return DistributionNet(
         module=module,

@@ -6,7 +6,10 @@ columns in the order of ``labels``) or a classifier's ``predict_dist``, a
 ``log_loss`` and ``brier_score_loss`` are sklearn's, reached through that conversion.
 """
 
+import inspect
+
 import numpy as np
+import sklearn
 from sklearn import metrics as sklearn_metrics
 from sklearn.utils import column_or_1d
 
@@ -18,6 +21,12 @@ __all__ = [
     "log_loss",
     "reliability_curve",
 ]
+
+
+#: scikit-learn 1.7 gave ``brier_score_loss`` several classes and ``labels=``.
+_BRIER_TAKES_LABELS = (
+    "labels" in inspect.signature(sklearn_metrics.brier_score_loss).parameters
+)
 
 
 def class_probabilities(y_prob, labels, metric):
@@ -58,7 +67,7 @@ def log_loss(y_true, y_pred, *, labels=None, **kwargs):
     0.1643
     """
     y_pred, labels = class_probabilities(y_pred, labels, "log_loss")
-    return sklearn_metrics.log_loss(y_true, y_pred, labels=labels, **kwargs)
+    return float(sklearn_metrics.log_loss(y_true, y_pred, labels=labels, **kwargs))
 
 
 def brier_score_loss(y_true, y_proba, *, labels=None, **kwargs):
@@ -82,9 +91,25 @@ def brier_score_loss(y_true, y_proba, *, labels=None, **kwargs):
     0.025
     """
     y_proba, labels = class_probabilities(y_proba, labels, "brier_score_loss")
-    if labels is not None:
-        kwargs["labels"] = labels
-    return sklearn_metrics.brier_score_loss(y_true, y_proba, **kwargs)
+    if labels is None:
+        return float(sklearn_metrics.brier_score_loss(y_true, y_proba, **kwargs))
+    if _BRIER_TAKES_LABELS:
+        return float(
+            sklearn_metrics.brier_score_loss(y_true, y_proba, labels=labels, **kwargs)
+        )
+    # scikit-learn 1.6 scores one probability per row, of the positive class.
+    y_proba = np.asarray(y_proba)
+    if y_proba.ndim == 2 and y_proba.shape[1] > 2:
+        raise ValueError(
+            "brier_score_loss of more than two classes needs scikit-learn >= 1.7 "
+            f"(this is {sklearn.__version__}); use log_loss, or upgrade."
+        )
+    positive = y_proba[:, -1] if y_proba.ndim == 2 else y_proba
+    return float(
+        sklearn_metrics.brier_score_loss(
+            y_true, positive, pos_label=np.asarray(labels)[-1], **kwargs
+        )
+    )
 
 
 def _confidence_and_correct(y_true, y_prob, labels, metric):

@@ -83,7 +83,9 @@ class RegressionCalibrationDisplay:
         -------
         display : RegressionCalibrationDisplay
         """
-        lower, upper = _pit_bounds(y_true, dist)  # the one evaluation of the CDF
+        lower, upper = _pit_bounds(
+            y_true, dist, "RegressionCalibrationDisplay"
+        )  # the one evaluation of the CDF
         # The histogram shows the PIT, randomised for counts (a fixed draw, so that the
         # figure is reproducible); the curve the expected shares, which need no draw.
         values = upper
