@@ -5,6 +5,23 @@ import pytest
 from sklearn.datasets import load_diabetes
 from sklearn.preprocessing import StandardScaler
 
+from skprob import (
+    DistributionRegressor,
+    GaussianRegressor,
+    HeteroscedasticRegressor,
+    MixtureDensityRegressor,
+)
+
+#: Every regressor, for what all of them must do alike.
+REGRESSORS = [
+    GaussianRegressor,
+    HeteroscedasticRegressor,
+    DistributionRegressor,
+    MixtureDensityRegressor,
+]
+#: Two epochs of a tiny network: for what a fit accepts and says, not what it learns.
+TINY = dict(n_estimators=1, hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
+
 #: A linear model trained to convergence: the recipe's identities are exact only there.
 LINEAR_EXACT = {
     "n_estimators": 1,

@@ -11,20 +11,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skprob import (
-    DistributionRegressor,
     FeatureScaleWarning,
     GaussianRegressor,
-    HeteroscedasticRegressor,
-    MixtureDensityRegressor,
 )
 
-QUICK = dict(n_estimators=1, hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
-REGRESSORS = [
-    GaussianRegressor,
-    HeteroscedasticRegressor,
-    DistributionRegressor,
-    MixtureDensityRegressor,
-]
+from .conftest import REGRESSORS, TINY
 
 
 def _caught(fit):
@@ -36,7 +27,7 @@ def _caught(fit):
 
 def test_convergence_warning_points_at_the_line_that_called_fit():
     X = np.random.RandomState(0).normal(size=(40, 2))
-    caught = _caught(lambda: GaussianRegressor(**QUICK).fit(X, X[:, 0]))
+    caught = _caught(lambda: GaussianRegressor(**TINY).fit(X, X[:, 0]))
     (warning,) = [w for w in caught if w.category is ConvergenceWarning]
     assert warning.filename == __file__
 
@@ -44,7 +35,7 @@ def test_convergence_warning_points_at_the_line_that_called_fit():
 def test_feature_scale_warning_points_at_the_line_that_called_fit():
     rng = np.random.RandomState(0)
     X, y = rng.normal(size=(40, 2)) * 100, rng.normal(size=40)
-    model = GaussianRegressor(feature_scaling="none", **QUICK)
+    model = GaussianRegressor(feature_scaling="none", **TINY)
     caught = _caught(lambda: model.fit(X, y))
     (warning,) = [w for w in caught if w.category is FeatureScaleWarning]
     assert warning.filename == __file__
@@ -52,7 +43,7 @@ def test_feature_scale_warning_points_at_the_line_that_called_fit():
 
 def test_in_a_pipeline_the_warning_points_at_the_pipeline_not_the_fit_wrapper():
     X = np.random.RandomState(0).normal(size=(40, 2))
-    pipe = make_pipeline(StandardScaler(), GaussianRegressor(**QUICK))
+    pipe = make_pipeline(StandardScaler(), GaussianRegressor(**TINY))
     caught = _caught(lambda: pipe.fit(X, X[:, 0]))
     (warning,) = [w for w in caught if w.category is ConvergenceWarning]
     assert Path(warning.filename).name == "pipeline.py"
@@ -66,12 +57,12 @@ def test_string_labels_for_a_regressor_say_that_a_classifier_is_meant(Regressor,
     X = np.zeros((6, 2))
     y = wrap(["low", "high"] * 3)
     with pytest.raises(ValueError, match=r"is a regressor: .* the label 'low'.*Classifier"):
-        Regressor(**QUICK).fit(X, y)
+        Regressor(**TINY).fit(X, y)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_numbers_written_as_strings_are_still_numbers():
     X = np.random.RandomState(0).normal(size=(20, 2))
     y = np.array(["1.5", "2", "3.25", "4"] * 5, dtype=object)
-    model = GaussianRegressor(**QUICK).fit(X, y)
+    model = GaussianRegressor(**TINY).fit(X, y)
     np.testing.assert_allclose(model.target_loc_, np.mean(y.astype(float)))

@@ -7,19 +7,10 @@ import pytest
 
 from skprob import (
     DegenerateTargetWarning,
-    DistributionRegressor,
     GaussianRegressor,
-    HeteroscedasticRegressor,
-    MixtureDensityRegressor,
 )
 
-QUICK = dict(n_estimators=1, hidden_layer_sizes=(4,), max_epochs=2, random_state=0)
-REGRESSORS = [
-    GaussianRegressor,
-    HeteroscedasticRegressor,
-    DistributionRegressor,
-    MixtureDensityRegressor,
-]
+from .conftest import REGRESSORS, TINY
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -27,15 +18,15 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 @pytest.mark.parametrize("Regressor", REGRESSORS)
 def test_one_row_is_an_error_that_says_why(Regressor):
     with pytest.raises(ValueError, match="cannot learn a distribution from 1 sample"):
-        Regressor(**QUICK).fit([[0.0, 1.0]], [2.0])
+        Regressor(**TINY).fit([[0.0, 1.0]], [2.0])
 
 
 def test_rows_of_weight_zero_do_not_count():
     X, y = np.arange(6.0).reshape(3, 2), np.array([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="from 1 sample"):
-        GaussianRegressor(**QUICK).fit(X, y, sample_weight=[0.0, 1.0, 0.0])
+        GaussianRegressor(**TINY).fit(X, y, sample_weight=[0.0, 1.0, 0.0])
     with pytest.warns(DegenerateTargetWarning):
-        GaussianRegressor(**QUICK).fit(X, [1.0, 2.0, 2.0], sample_weight=[0, 1, 1])
+        GaussianRegressor(**TINY).fit(X, [1.0, 2.0, 2.0], sample_weight=[0, 1, 1])
 
 
 @pytest.mark.parametrize("Regressor", REGRESSORS)
@@ -43,7 +34,7 @@ def test_a_constant_target_warns_at_the_users_line(Regressor):
     X = np.arange(20.0).reshape(-1, 1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        Regressor(**QUICK).fit(X, np.full(20, 3.0))
+        Regressor(**TINY).fit(X, np.full(20, 3.0))
     (warning,) = [w for w in caught if w.category is DegenerateTargetWarning]
     assert "y is 3 in every training row" in str(warning.message)
     assert warning.filename == __file__
@@ -53,11 +44,11 @@ def test_the_warning_names_the_constant_output():
     X = np.arange(20.0).reshape(-1, 1)
     y = np.column_stack([X[:, 0], np.zeros(20)])
     with pytest.warns(DegenerateTargetWarning, match=r"y\[:, 1\] is 0 in every"):
-        GaussianRegressor(**QUICK).fit(X, y)
+        GaussianRegressor(**TINY).fit(X, y)
 
 
 def test_varied_targets_do_not_warn():
     X = np.arange(20.0).reshape(-1, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DegenerateTargetWarning)
-        GaussianRegressor(**QUICK).fit(X, X[:, 0] % 3)
+        GaussianRegressor(**TINY).fit(X, X[:, 0] % 3)
