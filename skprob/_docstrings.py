@@ -86,7 +86,7 @@ default="relu"
     n_iter_no_change : int or "auto", default="auto"
         Epochs without improvement before training stops (with a validation split,
         before the first lower learning rate; see ``early_stopping``). "auto", with a
-        validation split, is 1,000 optimizer steps' worth of epochs (at least 10):
+        validation split, is 1,000 optimizer steps' worth of epochs (at least 3):
         patience measured in updates, not passes; without one, or with
         ``optimizer="lbfgs"``, 10 epochs.
     tol : float, default=1e-4

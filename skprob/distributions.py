@@ -354,75 +354,52 @@ class MixtureDistribution(_FiniteMixture):
         q = self._broadcast(q)
         inside = (q > 0) & (q < 1)
         safe_q = np.where(inside, q, 0.5)
-        component_quantiles = self.components.ppf(safe_q[..., None])
+        elements = _ComponentsOnElements(self, q.shape)
+        component_quantiles = elements.quantiles(safe_q)
         low = np.min(component_quantiles, axis=-1)
         high = np.max(component_quantiles, axis=-1)
         # Start at the weighted mean of the component quantiles: exact for one component
         # or identical ones, and inside the bracket.
-        x = np.sum(self.weights * component_quantiles, axis=-1)
+        x = np.sum(elements.weights * component_quantiles, axis=-1)
         x = np.clip(x, low, high)
         # The resolution sought: a few units in the last place of the larger of x and
         # the bracket's width (a quantile near 0 needs no resolution of 1e-300).
         width = high - low
+        target = safe_q.reshape(-1)
         # F(x) - q from the CDF below the median and from the survival function above
-        # it, where 1 - cdf would lose the far tail's digits (each only where needed).
-        upper = safe_q > 0.5
-        cdf_of, sf_of, pdf_of = self._component_functions()
+        # it, where 1 - cdf would lose the far tail's digits.
+        upper = target > 0.5
+        # Only the elements not yet converged take the next step: most converge in
+        # four to six, a few far in a tail take a dozen.
+        active = np.arange(len(target))
         for _ in range(PPF_MAX_STEPS):
-            at = self._at(x)
-            residual = 0.0
-            if not upper.all():
-                cdf = np.sum(self.weights * cdf_of(at), axis=-1)
-                residual = np.where(upper, 0.0, cdf - safe_q)
-            if upper.any():
-                sf = np.sum(self.weights * sf_of(at), axis=-1)
-                residual = np.where(upper, (1 - safe_q) - sf, residual)
-            pdf = np.sum(self.weights * pdf_of(at), axis=-1)
+            # A slice while every element is searched: no copies of the parameters.
+            rows = slice(None) if len(active) == len(target) else active
+            tail, pdf = elements.tail_and_density(x, rows, upper[rows])
+            residual = np.where(upper[rows], (1 - target[rows]) - tail, tail - target[rows])
+            x_now, low_now, high_now = x[rows], low[rows], high[rows]
             below = residual < 0
-            low = np.where(below, x, low)
-            high = np.where(below, high, x)
+            low_now = np.where(below, x_now, low_now)
+            high_now = np.where(below, high_now, x_now)
             with np.errstate(divide="ignore", invalid="ignore"):
-                newton = x - residual / pdf
-            resolution = PPF_TOLERANCE_ULPS * np.spacing(np.maximum(np.abs(x), width))
+                newton = x_now - residual / pdf
+            resolution = PPF_TOLERANCE_ULPS * np.spacing(
+                np.maximum(np.abs(x_now), width[rows])
+            )
             # A step within the resolution is convergence, wherever rounding puts it;
             # a larger one is taken where it stays inside the bracket (False for NaN
             # and infinities), else the bracket is halved.
-            converged = np.abs(newton - x) <= resolution
-            inside_bracket = (newton > low) & (newton < high)
-            bisected = 0.5 * (low + high)
-            x = np.where(converged, x, np.where(inside_bracket, newton, bisected))
-            if np.all(converged | (high - low <= resolution)):
+            converged = np.abs(newton - x_now) <= resolution
+            inside_bracket = (newton > low_now) & (newton < high_now)
+            bisected = 0.5 * (low_now + high_now)
+            x[rows] = np.where(converged, x_now, np.where(inside_bracket, newton, bisected))
+            low[rows], high[rows] = low_now, high_now
+            active = active[~(converged | (high_now - low_now <= resolution))]
+            if not len(active):
                 break
-        out = np.where(inside, x, np.nan)
+        out = np.where(inside, x.reshape(q.shape), np.nan)
         out = np.where(q == 0, -np.inf, out)
         return np.where(q == 1, np.inf, out)
-
-    def _component_functions(self):
-        """The components' CDF, survival function and density, as functions of x.
-
-        Normal components (every regressor's ensemble) are evaluated by their closed
-        forms on the fitted locations and scales, without scipy's per-call argument
-        handling, which is most of the time of a call on 250,000 rows.
-        """
-        components = self.components
-        if getattr(getattr(components, "dist", None), "name", None) != "norm":
-            return components.cdf, components.sf, components.pdf
-        loc, scale = components.mean(), components.std()
-        inv_scale = 1.0 / scale
-        density_factor = inv_scale / np.sqrt(2 * np.pi)
-
-        def standardised(x):
-            return (x - loc) * inv_scale
-
-        def pdf(x):
-            z = standardised(x)
-            return density_factor * np.exp(-0.5 * z * z)
-
-        return (
-            lambda x: special.ndtr(standardised(x)),
-            lambda x: special.ndtr(-standardised(x)),
-            pdf,
-        )
 
     def crps(self, x):
         """Continuous ranked probability score of ``x``; closed form for Normal components.
@@ -509,6 +486,87 @@ class DiscreteMixtureDistribution(_FiniteMixture):
         # q = 0 and q = 1: the components agree with scipy (-1 below the support, inf).
         out = np.where(q == 0, np.min(component_quantiles, axis=-1), out)
         return np.where(q == 1, np.max(component_quantiles, axis=-1), out)
+
+
+class _ComponentsOnElements:
+    """A mixture's weighted component CDF, survival function and density at one value
+    per element, for any subset of its elements (flattened, of the shape ``shape``).
+
+    The quantile search evaluates only the elements not yet converged. Normal
+    components (every regressor's ensemble) are evaluated by their closed forms, without
+    scipy's per-call argument handling, which is most of the time of a call on 250,000
+    rows; other scipy distributions through their shape arrays, subset alike; anything
+    else on all elements, of which the subset is kept.
+    """
+
+    def __init__(self, mixture, shape):
+        n_components = mixture.n_components
+        full = tuple(shape) + (n_components,)
+
+        def flat(values):
+            values = np.asarray(values, dtype=float)
+            return np.broadcast_to(values, full).reshape(-1, n_components)
+
+        self.shape = tuple(shape)
+        self.weights = flat(mixture.weights)
+        self.components = components = mixture.components
+        dist = getattr(components, "dist", None)
+        self.kind = "other"
+        if getattr(dist, "name", None) == "norm":
+            self.kind = "normal"
+            self.loc = flat(components.mean())
+            self.inv_scale = 1.0 / flat(components.std())
+            self.density_factor = self.inv_scale / np.sqrt(2 * np.pi)
+        elif dist is not None and hasattr(components, "args"):
+            self.kind = "scipy"
+            self.dist = dist
+            self.args = [flat(a) for a in components.args]
+            self.kwds = {key: flat(value) for key, value in components.kwds.items()}
+
+    def quantiles(self, q):
+        """The components' quantiles at ``q`` (of the elements' shape), ``(n, K)``."""
+        if self.kind == "normal":
+            return self.loc + special.ndtri(q.reshape(-1))[:, None] / self.inv_scale
+        quantiles = self.components.ppf(q[..., None])
+        return np.broadcast_to(quantiles, self.shape + (self.weights.shape[1],)).reshape(
+            -1, self.weights.shape[1]
+        )
+
+    def tail_and_density(self, x, rows, upper):
+        """``(cdf, pdf)`` of the mixture at ``x[rows]``, with the survival function in
+        place of the CDF where ``upper`` (the far upper tail keeps its digits)."""
+        weights = self.weights[rows]
+        if self.kind == "normal":
+            z = (x[rows, None] - self.loc[rows]) * self.inv_scale[rows]
+            density = np.exp(-0.5 * z * z)
+            density *= self.density_factor[rows]
+            # sf(z) = cdf(-z): one call for both tails.
+            z *= np.where(upper, -1.0, 1.0)[:, None]
+            tail = special.ndtr(z)
+            # einsum: the weighted sums over the components without a product array.
+            return (
+                np.einsum("ij,ij->i", weights, tail),
+                np.einsum("ij,ij->i", weights, density),
+            )
+        tail = np.empty(len(upper))
+        indices = np.arange(len(self.weights))[rows]
+        for name, where in (("cdf", ~upper), ("sf", upper)):
+            if where.any():
+                tail[where] = self._evaluate(name, x, indices[where])
+        return tail, self._evaluate("pdf", x, indices)
+
+    def _evaluate(self, name, x, rows):
+        at = x[rows, None]
+        if self.kind == "scipy":
+            method = getattr(self.dist, name)
+            args = [a[rows] for a in self.args]
+            values = method(at, *args, **{k: v[rows] for k, v in self.kwds.items()})
+        else:
+            every = x.reshape(self.shape)[..., None]
+            values = getattr(self.components, name)(every)
+            values = np.broadcast_to(values, self.shape + (self.weights.shape[1],))
+            values = values.reshape(-1, self.weights.shape[1])[rows]
+        return np.sum(self.weights[rows] * values, axis=-1)
 
 
 def _equal_tailed_interval(ppf, confidence):

@@ -292,6 +292,18 @@ def test_weight_errors_are_whole_messages():
         MixtureDistribution(components, [[0.5, 0.6]])
 
 
+class _PlainComponents:
+    """Components with scipy.stats' methods but not its frozen type (no ``dist``)."""
+
+    def __init__(self, frozen):
+        self._frozen = frozen
+
+    def __getattr__(self, name):
+        if name in ("cdf", "sf", "pdf", "ppf", "mean", "std", "var"):
+            return getattr(self._frozen, name)
+        raise AttributeError(name)
+
+
 def _bisection_ppf(dist, q, steps=200):
     # The slow exact answer: halving the bracket of the component quantiles, judged by
     # the CDF below the median and the survival function above it (whose far tail
@@ -317,8 +329,9 @@ def _bisection_ppf(dist, q, steps=200):
         stats.t(2.5, np.random.RandomState(2).normal(0, 3, (400, 5)), 1.0),
         stats.laplace(np.random.RandomState(3).normal(0, 3, (400, 5)), 0.5),
         stats.lognorm(0.8, scale=np.exp(np.random.RandomState(4).normal(0, 1, (400, 5)))),
+        _PlainComponents(stats.logistic(np.random.RandomState(7).normal(0, 3, (400, 5)))),
     ],
-    ids=["normal", "student_t", "laplace", "lognormal"],
+    ids=["normal", "student_t", "laplace", "lognormal", "not scipy's frozen"],
 )
 def test_newton_quantiles_equal_the_slow_bisection(components):
     # Far-apart components leave near-flat stretches of the CDF between them, where
@@ -332,3 +345,9 @@ def test_newton_quantiles_equal_the_slow_bisection(components):
     low, high = dist.interval(0.9)
     np.testing.assert_allclose(low, _bisection_ppf(dist, np.full(400, 0.05)), rtol=1e-10)
     np.testing.assert_allclose(high, _bisection_ppf(dist, np.full(400, 0.95)), rtol=1e-10)
+    # Several levels for every element at once: each searched on its own.
+    both = dist.ppf(np.stack([q, q[::-1]]))
+    np.testing.assert_allclose(both[0], expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        both[1], _bisection_ppf(dist, q[::-1]), rtol=1e-10, atol=1e-12
+    )

@@ -30,11 +30,14 @@ def test_with_validation_the_budget_and_patience_are_counted_in_steps(n_train):
     schedule = resolve(n_train)
     steps_per_epoch = math.ceil(n_train / schedule.batch_size)
     assert schedule.max_epochs == max(200, math.ceil(20_000 / steps_per_epoch))
-    assert schedule.patience == max(10, math.ceil(1_000 / steps_per_epoch))
+    assert schedule.patience == max(3, math.ceil(1_000 / steps_per_epoch))
     # The step budget is what makes small data train long: yacht's 277 rows get 2,223
     # epochs of 9 steps, where a count of 200 epochs would give them 1,800 steps.
     if n_train == 277:
         assert (schedule.max_epochs, schedule.patience) == (2_223, 112)
+    # Large data: an epoch of 3,907 steps; 3 epochs of patience, not 10 (39,000 steps).
+    if n_train == 2_000_000:
+        assert (schedule.max_epochs, schedule.patience) == (200, 3)
 
 
 def test_without_validation_the_budget_is_sklearns_in_epochs():
