@@ -127,11 +127,11 @@ class ArrayData:
         """
         if isinstance(index, slice) and self.rows is not None:
             index = self.rows[:, index]
-        X = self.X[index] if isinstance(self.X, torch.Tensor) else self._dense(index)
+        X = _take(self.X, index) if isinstance(self.X, torch.Tensor) else self._dense(index)
         if self.y is None:
             return X, None
-        weight = None if self.sample_weight is None else self.sample_weight[index]
-        return X, (self.y[index], weight, self.mean_weight)
+        weight = None if self.sample_weight is None else _take(self.sample_weight, index)
+        return X, (_take(self.y, index), weight, self.mean_weight)
 
     def _dense(self, index):
         if isinstance(index, torch.Tensor):
@@ -140,6 +140,19 @@ class ArrayData:
             dense = torch.as_tensor(self.X[rows].toarray()).to(self.dtype)
             return dense.reshape(*shape, -1)
         return torch.as_tensor(self.X[index].toarray()).to(self.dtype)
+
+
+def _take(tensor, index):
+    """``tensor[index]`` for a slice or a tensor of row numbers of any shape.
+
+    Row numbers go through ``index_select``: with int32 row numbers, advanced indexing
+    took five times as long (gathering 2,560 random rows of 20 float32 features from
+    900,000: 146 against 29 us), and a large fit's steps each gather a batch.
+    """
+    if isinstance(index, slice):
+        return tensor[index]
+    rows = torch.index_select(tensor, 0, index.reshape(-1))
+    return rows.view(*index.shape, *tensor.shape[1:])
 
 
 class TensorBatches:
