@@ -28,8 +28,8 @@ class MemberEarlyStopping(Callback):
     goes on; after ``lr_decays`` such steps the next plateau stops it. Each plateau after
     the first waits ``ceil(decayed_patience * patience)`` epochs. The smaller steps settle
     the weights into the minimum that the large ones kept jumping around
-    (``benchmarks/README.md``: 20 UCI splits, energy's NLL 0.661 -> 0.610, yacht's
-    -0.266 -> -0.296). The optimizer's learning rate is set back when training ends, so
+    (``benchmarks/README.md``: 20 UCI splits, energy's NLL 0.661 -> 0.613, yacht's
+    -0.266 -> -0.308). The optimizer's learning rate is set back when training ends, so
     that the next fit (``warm_start``, ``partial_fit``) starts from the net's own.
 
     Parameters

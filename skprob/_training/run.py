@@ -71,8 +71,8 @@ AUTO_MIN_PATIENCE = 3
 #: :data:`LR_DECAY_FACTOR` times the rate, :data:`LR_DECAYS` times, each later plateau
 #: waiting :data:`DECAYED_PATIENCE` of the patience (``MemberEarlyStopping``). Measured on
 #: 20 UCI splits against stopping at the first plateau (``benchmarks/README.md``): NLL
-#: energy 0.661 -> 0.610, yacht -0.266 -> -0.296, wine and power unchanged, for 1.1 to
-#: 1.6 times the fit time.
+#: energy 0.661 -> 0.613, yacht -0.266 -> -0.308, wine and power unchanged, for 0.96 to
+#: 1.42 times the fit time.
 LR_DECAYS = 2
 LR_DECAY_FACTOR = 0.3
 DECAYED_PATIENCE = 0.25
