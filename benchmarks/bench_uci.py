@@ -14,11 +14,12 @@ mean over splits of the standard deviation of the test NLL over seeds: how much 
 result depends on the seed alone.
 
 Contenders, all at their library defaults: skprob's ``HeteroscedasticRegressor`` with one
-network and with a 5-member deep ensemble (and the ensemble with periodic embeddings of
-the features, ``numeric_embedding="periodic"``), NGBoost's ``NGBRegressor``, sklearn's
-``MLPRegressor`` with a constant sigma (the training residuals' RMS), and where installed
-CatBoost's ``RMSEWithUncertainty`` with evaluation-set early stopping and RealMLP with a
-constant sigma from held-out residuals (``_peers.py``, the ``bench`` extra).
+network and with a 5-member deep ensemble (the default: piecewise-linear encoding of the
+features; and the ensemble with periodic embeddings instead, ``numeric_embedding=
+"periodic"``, and with the features alone, ``"none"``), NGBoost's ``NGBRegressor``,
+sklearn's ``MLPRegressor`` with a constant sigma (the training residuals' RMS), and where
+installed CatBoost's ``RMSEWithUncertainty`` with evaluation-set early stopping and RealMLP
+with a constant sigma from held-out residuals (``_peers.py``, the ``bench`` extra).
 """
 
 import argparse
@@ -100,6 +101,7 @@ def contenders(skprob_params):
         "skprob (1 network)": skprob(1),
         "skprob (5 networks)": skprob(5),
         "skprob (5, periodic)": skprob(5, numeric_embedding="periodic"),
+        "skprob (5, no encoding)": skprob(5, numeric_embedding="none"),
         "NGBoost": NGBoostDefault,
         "MLP + const sigma": lambda seed: ConstantSigma(
             make_pipeline(StandardScaler(), MLPRegressor(random_state=seed))

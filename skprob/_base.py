@@ -19,9 +19,8 @@ from ._feature_scale import warn_if_features_unscaled
 from ._stacklevel import user_stacklevel
 from ._training.data import ArrayData
 from ._training.denormals import flush_denormals
-from ._training.embedding import NUMERIC_EMBEDDINGS
 from ._training.feature_map import FEATURE_MAPS
-from ._training.network import ACTIVATIONS
+from ._training.network import ACTIVATIONS, NUMERIC_EMBEDDINGS
 from ._training.persistence import network_state, restore_network
 from ._training.run import OPTIMIZERS, fit_network, resolve_compute_dtype
 from ._training.threads import resolve_n_threads, torch_threads
@@ -70,6 +69,10 @@ class BaseDistributionEstimator(BaseEstimator):
     (:meth:`_encode_targets`); the training run is :func:`skprob._training.run.fit_network`.
     """
 
+    #: Quantile bins a feature for ``numeric_embedding="piecewise_linear"``
+    #: (the regressors' choice; the classifiers take fewer).
+    _piecewise_linear_bins = 16
+
     _parameter_constraints = {
         "hidden_layer_sizes": [
             "array-like",
@@ -114,7 +117,7 @@ class BaseDistributionEstimator(BaseEstimator):
         n_estimators=5,
         activation="relu",
         feature_scaling="robust",
-        numeric_embedding="none",
+        numeric_embedding="piecewise_linear",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,

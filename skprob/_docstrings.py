@@ -31,11 +31,20 @@ default="relu"
         the features enter as given (scale them yourself; a ``FeatureScaleWarning``
         names a column far from unit scale). A model with no hidden layer
         (``hidden_layer_sizes=()``) is scaled without the clip and stays linear in x.
-    numeric_embedding : {"periodic", "none"}, default="none"
-        "periodic" gives each (scaled) feature 16 learned frequencies before the first
-        layer, ``[x, W cos(2 pi f x + b) + c]`` with three outputs per feature, so the
-        first layer sees four numbers a feature (Gorishniy et al. 2022; RealMLP's
-        "PBLD"). Every ensemble member has its own.
+    numeric_embedding : {"piecewise_linear", "periodic", "none"}, \
+default="piecewise_linear"
+        How each (scaled) feature is spelled out for the first layer.
+        "piecewise_linear": next to the feature, its ramps over bins cut at quantiles
+        of the training rows, ``clamp((x - left) / width, 0, 1)`` per bin (16 bins for
+        regressors, 4 for classifiers; fewer where a feature has fewer distinct
+        values; none for a binary or constant one), so that every hidden unit can
+        bend each feature's effect at any quantile, as a tree splits it (Gorishniy et
+        al. 2022's piecewise-linear encoding; fixed at fit, nothing to train).
+        "periodic": 16 learned frequencies a feature, ``[x, W cos(2 pi f x + b) +
+        c]`` with three outputs per feature (Gorishniy et al. 2022; RealMLP's "PBLD"),
+        every ensemble member its own. "none": the features alone. A model with no
+        hidden layer (``hidden_layer_sizes=()``) takes the features alone and stays
+        linear in x.
     optimizer : {"adam", "sgd", "lbfgs"}, default="adam"
         Gradient method. ``"sgd"`` takes ``momentum`` and ``nesterov``; ``"lbfgs"``
         (quasi-Newton with a line search) trains on the full batch and suits small data.

@@ -18,6 +18,11 @@ __all__ = ["BernoulliClassifier", "CategoricalClassifier"]
 class _DistributionClassifier(ClassifierMixin, BaseDistributionEstimator):
     """Shared by the classifiers: label encoding, class probabilities, the mode."""
 
+    #: Quantile bins a feature for ``numeric_embedding="piecewise_linear"``: a label
+    #: carries less per row than a number, and 8 or 16 bins overfit small tables
+    #: (``benchmarks/README.md``).
+    _piecewise_linear_bins = 4
+
     def _encode_targets(self, y, sample_weight, classes=None):
         check_classification_targets(y)
         if classes is None:

@@ -51,6 +51,10 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
 
     _heteroscedastic = False
 
+    #: Quantile bins a feature for ``numeric_embedding="piecewise_linear"``: a number
+    #: carries enough per row for fine bins (``benchmarks/README.md``).
+    _piecewise_linear_bins = 16
+
     def _target_validation(self):
         return {"multi_output": True, "y_numeric": True}
 
@@ -332,7 +336,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
         n_estimators=5,
         activation="relu",
         feature_scaling="robust",
-        numeric_embedding="none",
+        numeric_embedding="piecewise_linear",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,
@@ -507,7 +511,7 @@ class DistributionRegressor(BaseDistributionRegressor):
         n_estimators=5,
         activation="relu",
         feature_scaling="robust",
-        numeric_embedding="none",
+        numeric_embedding="piecewise_linear",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,
@@ -641,7 +645,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
         n_estimators=5,
         activation="relu",
         feature_scaling="robust",
-        numeric_embedding="none",
+        numeric_embedding="piecewise_linear",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,

@@ -19,10 +19,7 @@ import math
 import torch
 from torch import nn
 
-__all__ = ["NUMERIC_EMBEDDINGS", "PeriodicEmbedding"]
-
-#: ``numeric_embedding`` values.
-NUMERIC_EMBEDDINGS = ("periodic", "none")
+__all__ = ["PeriodicEmbedding"]
 
 
 class PeriodicEmbedding(nn.Module):

@@ -23,7 +23,14 @@ from torch import nn
 
 from .constants import constant
 
-__all__ = ["FEATURE_MAPS", "RobustFeatureMap", "robust_feature_statistics"]
+__all__ = [
+    "FEATURE_MAPS",
+    "ROBUST_LEVELS",
+    "RobustFeatureMap",
+    "column_quantiles",
+    "robust_centre_and_scale",
+    "robust_feature_statistics",
+]
 
 #: ``feature_scaling`` values.
 FEATURE_MAPS = ("robust", "none")
@@ -53,6 +60,50 @@ def _weighted_quantiles(values, weights, levels):
     return sorted_values[np.minimum(positions, len(values) - 1)]
 
 
+def column_quantiles(X, sample_weight, levels):
+    """Weighted quantiles of each column at ``levels``: ``(n_features, len(levels))``.
+
+    Rows of weight 0 do not count; larger data are represented by a seeded sample of
+    ``MAX_ROWS_FOR_STATISTICS`` rows.
+    """
+    n_rows = X.shape[0]
+    if n_rows > MAX_ROWS_FOR_STATISTICS:
+        # A seeded sample drawn in memory of its own size (no index array of X's
+        # length); rows of weight 0 then drop out of it.
+        rng = np.random.default_rng(0)
+        rows = np.sort(rng.choice(n_rows, MAX_ROWS_FOR_STATISTICS, replace=False))
+        rows = rows[sample_weight[rows] > 0]
+    else:
+        rows = np.flatnonzero(sample_weight > 0)
+    weights = sample_weight[rows]
+    if sparse.issparse(X):
+        X = X[rows].tocsc()
+    n_features = X.shape[1]
+    quantiles = np.zeros((n_features, len(levels)))
+    for column in range(n_features):
+        # One column at a time: no copy of X's size (a fit's memory goal is 2x the data).
+        if sparse.issparse(X):
+            values = X[:, [column]].toarray().ravel().astype(np.float64)
+        else:
+            values = X[rows, column].astype(np.float64)
+        quantiles[column] = _weighted_quantiles(values, weights, levels)
+    return quantiles
+
+
+#: The levels :func:`robust_centre_and_scale` reads, in its order.
+ROBUST_LEVELS = (0.25, 0.5, 0.75, 0.0, 1.0)
+
+
+def robust_centre_and_scale(quantiles):
+    """Centre and scale from :func:`column_quantiles` at :data:`ROBUST_LEVELS`."""
+    low, median, high, lowest, highest = np.asarray(quantiles, dtype=np.float64).T
+    scale = np.zeros(len(median))
+    quartiles_differ, range_differs = high > low, highest > lowest
+    scale[range_differs] = 2.0 / (highest - lowest)[range_differs]
+    scale[quartiles_differ] = 1.0 / (high - low)[quartiles_differ]
+    return median, np.minimum(scale, MAX_SCALE)
+
+
 def robust_feature_statistics(X, sample_weight):
     """Centre and scale of each column: ``z = (x - centre) * scale``.
 
@@ -73,35 +124,7 @@ def robust_feature_statistics(X, sample_weight):
     >>> robust_feature_statistics(X, np.ones(5))
     (array([2., 1.]), array([0.5, 0. ]))
     """
-    n_rows = X.shape[0]
-    if n_rows > MAX_ROWS_FOR_STATISTICS:
-        # A seeded sample drawn in memory of its own size (no index array of X's
-        # length); rows of weight 0 then drop out of it.
-        rng = np.random.default_rng(0)
-        rows = np.sort(rng.choice(n_rows, MAX_ROWS_FOR_STATISTICS, replace=False))
-        rows = rows[sample_weight[rows] > 0]
-    else:
-        rows = np.flatnonzero(sample_weight > 0)
-    weights = sample_weight[rows]
-    if sparse.issparse(X):
-        X = X[rows].tocsc()
-    n_features = X.shape[1]
-    centre, scale = np.zeros(n_features), np.zeros(n_features)
-    for column in range(n_features):
-        # One column at a time: no copy of X's size (a fit's memory goal is 2x the data).
-        if sparse.issparse(X):
-            values = X[:, [column]].toarray().ravel().astype(np.float64)
-        else:
-            values = X[rows, column].astype(np.float64)
-        low, median, high, lowest, highest = _weighted_quantiles(
-            values, weights, [0.25, 0.5, 0.75, 0.0, 1.0]
-        )
-        centre[column] = median
-        if high > low:
-            scale[column] = 1.0 / (high - low)
-        elif highest > lowest:
-            scale[column] = 2.0 / (highest - lowest)
-    return centre, np.minimum(scale, MAX_SCALE)
+    return robust_centre_and_scale(column_quantiles(X, sample_weight, ROBUST_LEVELS))
 
 
 class RobustFeatureMap(nn.Module):

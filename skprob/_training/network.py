@@ -12,8 +12,12 @@ from torch import nn
 
 from .embedding import PeriodicEmbedding
 from .feature_map import RobustFeatureMap
+from .piecewise_linear import PiecewiseLinearEncoding
 
-__all__ = ["ACTIVATIONS", "DistributionMLP", "EnsembleLinear"]
+__all__ = ["ACTIVATIONS", "NUMERIC_EMBEDDINGS", "DistributionMLP", "EnsembleLinear"]
+
+#: ``numeric_embedding`` values.
+NUMERIC_EMBEDDINGS = ("piecewise_linear", "periodic", "none")
 
 #: Hidden-layer activations by name (sklearn's names, plus a few modern ones).
 ACTIVATIONS = {
@@ -113,9 +117,14 @@ class DistributionMLP(nn.Module):
         "robust" maps each feature through a :class:`~.feature_map.RobustFeatureMap`
         before the first layer (its statistics set by :meth:`set_feature_statistics`;
         without its soft clip when there is no hidden layer).
-    numeric_embedding : {"periodic", "none"}, default="none"
-        "periodic" gives each feature learned frequencies before the first layer
+    numeric_embedding : {"piecewise_linear", "periodic", "none"}, default="none"
+        "piecewise_linear" adds each feature's ramps over ``n_piecewise_bins`` quantile
+        bins (:class:`~.piecewise_linear.PiecewiseLinearEncoding`, placed by
+        :meth:`set_piecewise_bins`; only with hidden layers); "periodic" gives each
+        feature learned frequencies before the first layer
         (:class:`~.embedding.PeriodicEmbedding`).
+    n_piecewise_bins : int, default=0
+        Bins of all features together, for "piecewise_linear".
     """
 
     def __init__(
@@ -128,6 +137,7 @@ class DistributionMLP(nn.Module):
         n_members=1,
         feature_scaling="none",
         numeric_embedding="none",
+        n_piecewise_bins=0,
     ):
         super().__init__()
         self.feature_map = None
@@ -136,9 +146,13 @@ class DistributionMLP(nn.Module):
             # stays linear in x.
             clip = len(hidden_layer_sizes) > 0
             self.feature_map = RobustFeatureMap(n_features, clip=clip)
-        self.embedding = None
+        self.embedding = self.encoding = None
         width = n_features
-        if numeric_embedding == "periodic":
+        if numeric_embedding == "piecewise_linear" and hidden_layer_sizes:
+            # Like the clip: a model with no hidden layer stays linear in x.
+            self.encoding = PiecewiseLinearEncoding(n_features, n_piecewise_bins)
+            width = self.encoding.out_features
+        elif numeric_embedding == "periodic":
             self.embedding = PeriodicEmbedding(n_members, n_features)
             width = self.embedding.out_features
         layers = []
@@ -163,6 +177,7 @@ class DistributionMLP(nn.Module):
             "n_members": int(n_members),
             "feature_scaling": feature_scaling,
             "numeric_embedding": numeric_embedding,
+            "n_piecewise_bins": int(n_piecewise_bins),
         }
 
     def architecture(self):
@@ -182,6 +197,10 @@ class DistributionMLP(nn.Module):
         """Set the feature map's per-column centre and scale (see ``feature_map``)."""
         self.feature_map.set_statistics(centre, scale)
 
+    def set_piecewise_bins(self, features, left, width):
+        """Place the piecewise-linear encoding's bins (see ``piecewise_linear``)."""
+        self.encoding.set_bins(features, left, width)
+
     def weight_matrices(self):
         """The layers' weights ``(n_members, in, out)``: what weight decay penalises."""
         return [m.weight for m in self.modules() if isinstance(m, EnsembleLinear)]
@@ -193,6 +212,8 @@ class DistributionMLP(nn.Module):
     def forward(self, X):
         if self.feature_map is not None:
             X = self.feature_map(X)
+        if self.encoding is not None:
+            X = self.encoding(X)
         if self.embedding is not None:
             X = self.embedding(X)
         return self._with_shared(self.output(self.body(X)))
@@ -213,6 +234,8 @@ class DistributionMLP(nn.Module):
         if self.feature_map is not None:
             # A fixed map of the input: the backward pass starts at its output.
             X = self.feature_map.forward(X)
+        if self.encoding is not None:
+            X = self.encoding.forward(X)
         embedding_saved = None
         if self.embedding is not None:
             X, embedding_saved = self.embedding.forward_saving(X)

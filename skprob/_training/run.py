@@ -19,10 +19,16 @@ from ..exceptions import TrainingDivergedError
 from .callbacks import MemberEarlyStopping
 from .data import ArrayData
 from .denormals import flush_denormals
-from .feature_map import robust_feature_statistics
+from .feature_map import (
+    ROBUST_LEVELS,
+    RobustFeatureMap,
+    column_quantiles,
+    robust_centre_and_scale,
+)
 from .flat_params import FlatAdam
 from .net import DistributionNet, FamilyNLL
 from .network import DistributionMLP
+from .piecewise_linear import piecewise_linear_bins
 from .threads import resolve_n_threads, torch_threads
 
 __all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network", "make_net"]
@@ -287,10 +293,10 @@ def fit_network(
         epochs,
     )
     if net is None:
-        module = _new_module(estimator, X.shape[1], family, n_members, dtype, init_seed)
+        module = _new_module(
+            estimator, X, sample_weight, family, n_members, dtype, init_seed
+        )
         module.set_initial_raw(initial_raw)
-        if module.feature_map is not None:
-            module.set_feature_statistics(*robust_feature_statistics(X, sample_weight))
         net = make_net(
             estimator, module, family, schedule, valid, device, int(shuffle_seed)
         )
@@ -325,21 +331,49 @@ def fit_network(
     return net, valid is not None, schedule
 
 
-def _new_module(estimator, n_features, family, n_members, dtype, init_seed):
+def _new_module(estimator, X, sample_weight, family, n_members, dtype, init_seed):
+    """A new network, its feature map and encoding set from the training rows."""
+    hidden_layer_sizes = estimator._checked_hidden_layer_sizes()
+    scaled = estimator.feature_scaling == "robust"
+    encoded = estimator.numeric_embedding == "piecewise_linear" and hidden_layer_sizes
+    levels = ROBUST_LEVELS if scaled else ()
+    n_bins = estimator._piecewise_linear_bins
+    if encoded:
+        levels = (*levels, *np.linspace(0.0, 1.0, n_bins + 1))
+    quantiles = column_quantiles(X, sample_weight, levels) if levels else None
+    bins = None
+    if encoded:
+        knots = quantiles[:, len(levels) - n_bins - 1 :]
+        if scaled:
+            # The bins live where the encoding sees the features: behind the map.
+            feature_map = RobustFeatureMap(X.shape[1], clip=True).double()
+            feature_map.set_statistics(
+                *robust_centre_and_scale(quantiles[:, : len(ROBUST_LEVELS)])
+            )
+            knots = feature_map(torch.as_tensor(knots.T.copy())).numpy().T
+        bins = piecewise_linear_bins(knots)
     # Building the module under a forked RNG keeps the global torch state untouched
     # while the same random_state always gives the same starting weights.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(init_seed))
-        return DistributionMLP(
-            n_features=n_features,
-            hidden_layer_sizes=estimator._checked_hidden_layer_sizes(),
+        module = DistributionMLP(
+            n_features=X.shape[1],
+            hidden_layer_sizes=hidden_layer_sizes,
             activation=estimator.activation,
             n_network_outputs=family.n_network_outputs,
             n_shared_outputs=family.n_shared_outputs,
             n_members=n_members,
             feature_scaling=estimator.feature_scaling,
             numeric_embedding=estimator.numeric_embedding,
+            n_piecewise_bins=0 if bins is None else len(bins[0]),
         ).to(dtype)
+    if scaled:
+        module.set_feature_statistics(
+            *robust_centre_and_scale(quantiles[:, : len(ROBUST_LEVELS)])
+        )
+    if bins is not None:
+        module.set_piecewise_bins(*bins)
+    return module
 
 
 def _continue_with(net, estimator, schedule, valid, device, new_optimizer):
