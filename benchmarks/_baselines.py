@@ -9,7 +9,17 @@ from sklearn.metrics import root_mean_squared_error
 
 from skprob import predict_dist
 
-__all__ = ["ConstantSigma", "fit_and_score"]
+__all__ = ["ConstantSigma", "fit_and_score", "with_piecewise_bins"]
+
+
+def with_piecewise_bins(estimator_class, n_bins):
+    """``estimator_class`` with ``n_bins`` quantile bins a feature for the piecewise-linear
+    encoding (a class attribute, not a parameter: the benchmarks' ablation knob), or the
+    class itself for None."""
+    if n_bins is None:
+        return estimator_class
+    name = f"{estimator_class.__name__}{n_bins}Bins"
+    return type(name, (estimator_class,), {"_piecewise_linear_bins": n_bins})
 
 
 def fit_and_score(model, X, y, train, test):

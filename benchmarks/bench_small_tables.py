@@ -26,6 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from _baselines import with_piecewise_bins
 from _peers import available, catboost_classifier, realmlp_classifier
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -75,12 +76,11 @@ def load_table(name):
     return X.to_numpy(dtype=float), y
 
 
-def contenders(skprob_params):
+def contenders(skprob_params, piecewise_bins=None):
+    classifier = with_piecewise_bins(CategoricalClassifier, piecewise_bins)
     return (
         {
-            "skprob": lambda seed: CategoricalClassifier(
-                random_state=seed, **skprob_params
-            ),
+            "skprob": lambda seed: classifier(random_state=seed, **skprob_params),
             "LogisticRegression": lambda seed: make_pipeline(
                 StandardScaler(), LogisticRegression(max_iter=5000)
             ),
@@ -112,13 +112,20 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--models", nargs="*", help="contender names (default: all)")
     parser.add_argument("--skprob-params", type=json.loads, default={})
+    parser.add_argument(
+        "--piecewise-bins",
+        type=int,
+        help="quantile bins a feature for the piecewise-linear encoding (default: 4)",
+    )
     args = parser.parse_args()
-    models = contenders(args.skprob_params)
+    models = contenders(args.skprob_params, args.piecewise_bins)
     if args.models:
         models = {name: models[name] for name in args.models}
     print(f"log loss of the held-out folds: 5 folds x {args.repeats}, mean (std)")
     if args.skprob_params:
         print(f"skprob parameters: {args.skprob_params}")
+    if args.piecewise_bins:
+        print(f"piecewise-linear encoding: {args.piecewise_bins} bins a feature")
     print(f"{'table':<14}{'rows':>6}{'classes':>8}  " + "".join(f"{m:>22}" for m in models))
     for name in args.tables:
         X, y = load_table(name)

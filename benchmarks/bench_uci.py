@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _baselines import ConstantSigma, fit_and_score
+from _baselines import ConstantSigma, fit_and_score, with_piecewise_bins
 from _peers import CatBoostUncertainty, RealMLPConstantSigma, available
 from joblib import Parallel, delayed
 from scipy import stats
@@ -87,10 +87,12 @@ class NGBoostDefault:
         return stats.norm(params["loc"], params["scale"])
 
 
-def contenders(skprob_params):
+def contenders(skprob_params, piecewise_bins=None):
+    regressor = with_piecewise_bins(HeteroscedasticRegressor, piecewise_bins)
+
     def skprob(n_estimators, **extra):
         def make(seed):
-            estimator = HeteroscedasticRegressor(
+            estimator = regressor(
                 n_estimators=n_estimators, random_state=seed, **skprob_params, **extra
             )
             return make_pipeline(StandardScaler(), estimator)
@@ -137,6 +139,11 @@ def main():
         help="JSON of extra HeteroscedasticRegressor parameters (default: none)",
     )
     parser.add_argument(
+        "--piecewise-bins",
+        type=int,
+        help="quantile bins a feature for the piecewise-linear encoding (default: 16)",
+    )
+    parser.add_argument(
         "--seeds", type=int, default=1, help="random states per split (default 1)"
     )
     parser.add_argument(
@@ -147,7 +154,7 @@ def main():
     )
     args = parser.parse_args()
 
-    models = contenders(args.skprob_params)
+    models = contenders(args.skprob_params, args.piecewise_bins)
     if args.models:
         models = {name: models[name] for name in args.models}
     paths = sorted(args.data.glob("*.npz"))
@@ -157,6 +164,8 @@ def main():
     print(f"UCI benchmark: first {args.splits} splits; mean +- standard error over splits")
     if args.skprob_params:
         print(f"skprob parameters: {args.skprob_params}")
+    if args.piecewise_bins:
+        print(f"piecewise-linear encoding: {args.piecewise_bins} bins a feature")
     header = f"{'data':<8}{'model':<22}{'test NLL':>17}{'test RMSE':>17}{'fit s/split':>13}"
     if args.seeds > 1:
         header += f"{'NLL sd over seeds':>19}"
