@@ -85,18 +85,45 @@ def test_the_ramps_rebuild_the_feature_inside_its_range_and_saturate_outside():
     )
 
 
+DEFAULT_NETWORK = {"n_estimators": 1, "max_epochs": 2, "random_state": 0}
+
+
 def test_the_defaults_bin_regressors_finely_and_classifiers_coarsely():
     rng = np.random.RandomState(0)
     X = np.column_stack(
         [rng.normal(size=400), rng.randint(0, 2, 400), rng.randint(0, 3, 400)]
     )
     y = X[:, 0] + rng.normal(scale=0.1, size=400)
-    regressor = HeteroscedasticRegressor(**SMALL).fit(X, y)
+    regressor = HeteroscedasticRegressor(**DEFAULT_NETWORK).fit(X, y)
     # 16 bins for the continuous column; none for the flag; two for three values.
     np.testing.assert_array_equal(_bins_per_feature(regressor, 3), [16, 0, 2])
-    classifier = BernoulliClassifier(**SMALL).fit(X, y > 0)
+    classifier = BernoulliClassifier(**DEFAULT_NETWORK).fit(X, y > 0)
     np.testing.assert_array_equal(_bins_per_feature(classifier, 3), [4, 0, 2])
-    assert CategoricalClassifier(**SMALL).fit(X, y > 0).net_.module_.encoding is not None
+    assert CategoricalClassifier(**DEFAULT_NETWORK).fit(X, y > 0).net_.module_.encoding
+
+
+@pytest.mark.parametrize(
+    ("n_features", "hidden_layer_sizes", "bins_each"),
+    # Budgets: (20 * 50 + 50 * 50 + 50 * 2) / 50 = 72 ramps; (4 * 16 + 16 * 2) / 16 = 6,
+    # less than two bins (three knots) for each of four features.
+    [(20, (50, 50), 3), (4, (16,), 0), (2, (50, 50), 16)],
+)
+def test_the_ramps_add_at_most_the_networks_own_multiply_adds(
+    n_features, hidden_layer_sizes, bins_each
+):
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(300, n_features))
+    y = X.sum(1)
+    params = {**DEFAULT_NETWORK, "hidden_layer_sizes": hidden_layer_sizes}
+    model = HeteroscedasticRegressor(**params).fit(X, y)
+    assert set(_bins_per_feature(model, n_features)) == {bins_each}
+    module = model.net_.module_
+    first = module.weight_matrices()[0]
+    rest = (
+        sum(w[0].numel() for w in module.weight_matrices()[1:])
+        + n_features * first.shape[2]
+    )
+    assert (first.shape[1] - n_features) * first.shape[2] <= rest
 
 
 def test_a_linear_model_and_the_other_embeddings_take_the_features_alone():

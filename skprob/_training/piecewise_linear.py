@@ -16,13 +16,73 @@ The encoding has no parameters: it is a fixed map of the (robustly scaled) batch
 the feature map in front of it, and the training step's written-out backward pass starts
 behind it. Knots are taken once per fit; a feature with fewer than three distinct knots
 (a flag, a constant) gets no bins, as its ramp would repeat the feature.
+
+Each ramp widens the first layer, so the ramps are budgeted: they may add at most as many
+multiply-adds as the rest of the network has (:func:`ramp_budget`), and every feature
+then gets the same, largest number of bins that fits (:func:`choose_bins`). A table of
+four continuous features gets its 16 bins; one of twenty gets three; features that take
+few values use few and leave the rest to the others.
 """
 
 import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["PiecewiseLinearEncoding", "piecewise_linear_bins"]
+__all__ = [
+    "PiecewiseLinearEncoding",
+    "bin_levels",
+    "choose_bins",
+    "piecewise_linear_bins",
+    "ramp_budget",
+]
+
+
+def bin_levels(max_bins):
+    """The quantile levels of 1 to ``max_bins`` equal-weight bins, one after the other:
+    ``(1 + 1) + (2 + 1) + ... + (max_bins + 1)`` levels (one sort serves them all)."""
+    return np.concatenate([np.linspace(0.0, 1.0, k + 1) for k in range(1, max_bins + 1)])
+
+
+def ramp_budget(n_features, hidden_layer_sizes, n_outputs):
+    """Ramps that add as many multiply-adds to a row's pass as the network has without
+    them: ``(n_features * h1 + h1 * h2 + ... + h_last * n_outputs) / h1``."""
+    widths = [n_features, *hidden_layer_sizes, n_outputs]
+    multiply_adds = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+    return multiply_adds // hidden_layer_sizes[0]
+
+
+def choose_bins(knots_by_count, budget):
+    """The bins of the largest count of bins a feature whose ramps fit ``budget``.
+
+    Parameters
+    ----------
+    knots_by_count : ndarray of shape (n_features, n_levels)
+        The features' quantiles at :func:`bin_levels` ``(max_bins)``.
+    budget : int
+
+    Returns
+    -------
+    features, left, width : see :func:`piecewise_linear_bins`
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> knots = np.quantile(np.arange(13.0), bin_levels(4))[None, :].repeat(2, axis=0)
+    >>> features, left, width = choose_bins(knots, budget=7)  # 4 bins each would be 8
+    >>> features, width
+    (array([0, 0, 0, 1, 1, 1]), array([4., 4., 4., 4., 4., 4.]))
+    """
+    knots_by_count = np.asarray(knots_by_count, dtype=np.float64)
+    max_bins = round((np.sqrt(8 * knots_by_count.shape[1] + 1) - 3) / 2)
+    start = 0
+    chosen = piecewise_linear_bins(knots_by_count[:, :0])
+    for count in range(1, max_bins + 1):
+        bins = piecewise_linear_bins(knots_by_count[:, start : start + count + 1])
+        start += count + 1
+        if len(bins[0]) > budget:
+            break
+        chosen = bins
+    return chosen
 
 
 def piecewise_linear_bins(knots):

@@ -28,7 +28,7 @@ from .feature_map import (
 from .flat_params import FlatAdam
 from .net import DistributionNet, FamilyNLL
 from .network import DistributionMLP
-from .piecewise_linear import piecewise_linear_bins
+from .piecewise_linear import bin_levels, choose_bins, ramp_budget
 from .threads import resolve_n_threads, torch_threads
 
 __all__ = ["OPTIMIZERS", "TrainingSchedule", "fit_network", "make_net"]
@@ -337,21 +337,20 @@ def _new_module(estimator, X, sample_weight, family, n_members, dtype, init_seed
     scaled = estimator.feature_scaling == "robust"
     encoded = estimator.numeric_embedding == "piecewise_linear" and hidden_layer_sizes
     levels = ROBUST_LEVELS if scaled else ()
-    n_bins = estimator._piecewise_linear_bins
     if encoded:
-        levels = (*levels, *np.linspace(0.0, 1.0, n_bins + 1))
+        levels = (*levels, *bin_levels(estimator._piecewise_linear_bins))
     quantiles = column_quantiles(X, sample_weight, levels) if levels else None
+    robust = quantiles[:, : len(ROBUST_LEVELS)] if scaled else None
     bins = None
     if encoded:
-        knots = quantiles[:, len(levels) - n_bins - 1 :]
+        knots = quantiles[:, len(ROBUST_LEVELS) if scaled else 0 :]
         if scaled:
             # The bins live where the encoding sees the features: behind the map.
             feature_map = RobustFeatureMap(X.shape[1], clip=True).double()
-            feature_map.set_statistics(
-                *robust_centre_and_scale(quantiles[:, : len(ROBUST_LEVELS)])
-            )
+            feature_map.set_statistics(*robust_centre_and_scale(robust))
             knots = feature_map(torch.as_tensor(knots.T.copy())).numpy().T
-        bins = piecewise_linear_bins(knots)
+        budget = ramp_budget(X.shape[1], hidden_layer_sizes, family.n_network_outputs)
+        bins = choose_bins(knots, budget)
     # Building the module under a forked RNG keeps the global torch state untouched
     # while the same random_state always gives the same starting weights.
     with torch.random.fork_rng(devices=[]):
@@ -368,9 +367,7 @@ def _new_module(estimator, X, sample_weight, family, n_members, dtype, init_seed
             n_piecewise_bins=0 if bins is None else len(bins[0]),
         ).to(dtype)
     if scaled:
-        module.set_feature_statistics(
-            *robust_centre_and_scale(quantiles[:, : len(ROBUST_LEVELS)])
-        )
+        module.set_feature_statistics(*robust_centre_and_scale(robust))
     if bins is not None:
         module.set_piecewise_bins(*bins)
     return module
