@@ -37,7 +37,9 @@ default="piecewise_linear"
         "piecewise_linear": next to the feature, its ramps over bins cut at quantiles
         of the training rows, ``clamp((x - left) / width, 0, 1)`` per bin (16 bins for
         regressors, 4 for classifiers; fewer where a feature has fewer distinct
-        values; none for a binary or constant one), so that every hidden unit can
+        values, none for a binary or constant one, and fewer on a wide table, where
+        the ramps may add no more multiply-adds than the network has without them:
+        3 each for 20 features), so that every hidden unit can
         bend each feature's effect at any quantile, as a tree splits it (Gorishniy et
         al. 2022's piecewise-linear encoding; fixed at fit, nothing to train).
         "periodic": 16 learned frequencies a feature, ``[x, W cos(2 pi f x + b) +
