@@ -348,8 +348,8 @@ class BaseDistributionEstimator(BaseEstimator):
         >>> model = model.drop_optimizer_state()
         >>> bool((model.predict(X) == before).all())
         True
-        >>> round(len(pickle.dumps(model)) / size, 1)
-        0.6
+        >>> bool(len(pickle.dumps(model)) < 0.7 * size)
+        True
         """
         check_is_fitted(self)
         # A fresh optimizer holds no per-weight state until its first step.
