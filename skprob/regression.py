@@ -27,6 +27,7 @@ from .families import (
     NormalMixture,
     Poisson,
     StudentT,
+    Weibull,
 )
 from .families.links import POSITIVE_LINKS
 
@@ -401,6 +402,7 @@ DISTRIBUTIONS = {
     "student_t": StudentT,
     "lognormal": LogNormal,
     "gamma": Gamma,
+    "weibull": Weibull,
     "poisson": Poisson,
     "negative_binomial": NegativeBinomial,
 }
@@ -448,8 +450,9 @@ class DistributionRegressor(BaseDistributionRegressor):
     ----------
     {common_parameters}
     distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", \
-"poisson", "negative_binomial"}}, default="normal"
-        The family of ``p(y | x)``.
+"weibull", "poisson", "negative_binomial"}}, default="normal"
+        The family of ``p(y | x)``. ``"weibull"``: a time to an event or a lifetime
+        whose hazard rises or falls with time (the scale per row, and its shape).
     dispersion : {{"per_row", "constant"}}, default="per_row"
         ``"per_row"``: the network predicts every parameter of every row.
         ``"constant"``: it predicts the location (mean, median, log-median) per row,

@@ -22,6 +22,7 @@ from skprob.families import (
     NormalMixture,
     Poisson,
     StudentT,
+    Weibull,
 )
 from skprob.families.links import POSITIVE_LINKS, positive_link
 
@@ -198,6 +199,7 @@ def _every_family():
         StudentT(1),
         LogNormal(1),
         Gamma(1),
+        Weibull(1),
         Poisson(1),
         NegativeBinomial(1),
         Bernoulli(),

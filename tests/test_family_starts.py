@@ -20,6 +20,7 @@ from skprob.families import (
     NormalMixture,
     Poisson,
     StudentT,
+    Weibull,
 )
 
 RNG = np.random.RandomState(7)
@@ -48,6 +49,7 @@ def test_the_registry_holds_every_family_under_its_name():
         "student_t": StudentT,
         "lognormal": LogNormal,
         "gamma": Gamma,
+        "weibull": Weibull,
         "poisson": Poisson,
         "negative_binomial": NegativeBinomial,
         "bernoulli": Bernoulli,

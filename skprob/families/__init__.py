@@ -13,6 +13,7 @@ from .normal import Normal
 from .normal_mixture import NormalMixture
 from .poisson import Poisson
 from .student_t import StudentT
+from .weibull import Weibull
 
 __all__ = [
     "FAMILIES",
@@ -28,6 +29,7 @@ __all__ = [
     "NormalMixture",
     "Poisson",
     "StudentT",
+    "Weibull",
     "positive_link",
 ]
 
@@ -39,6 +41,7 @@ FAMILIES = {
     "student_t": StudentT,
     "lognormal": LogNormal,
     "gamma": Gamma,
+    "weibull": Weibull,
     "poisson": Poisson,
     "negative_binomial": NegativeBinomial,
     "bernoulli": Bernoulli,

@@ -95,6 +95,18 @@ class DistributionFamily(ABC):
         """Negative log-likelihood of each row: ``-log Pr(y_i | raw_i)``."""
         return -self.torch_distribution(self.params(raw)).log_prob(y)
 
+    def log_survival(self, raw, y):
+        """``log Pr(Y > y)`` of each row, summed over outputs: what a row whose event was
+        not yet seen at ``y`` (right-censored) contributes to the log-likelihood.
+
+        A time-to-event family writes it out in a form that stays exact where
+        ``log(1 - cdf)`` would underflow; the others do not have one.
+        """
+        raise NotImplementedError(
+            f"the {type(self).__name__} family has no survival function for censored "
+            "targets; time-to-event families (Weibull, LogNormal) do."
+        )
+
     def nll_and_grad(self, raw, y):
         """:meth:`nll` and its gradient in ``raw``, row by row, for the training step.
 

@@ -63,6 +63,13 @@ class LogNormal(DistributionFamily):
             TorchLogNormal(params["mu"], params["sigma"], validate_args=False), 1
         )
 
+    def log_survival(self, raw, y):
+        """``log Pr(Y > y)`` summed over outputs: ``log Phi(-(log y - mu) / sigma)``,
+        through ``log_ndtr``, exact far into the upper tail."""
+        params = self.params(raw)
+        z = (torch.log(y) - params["mu"]) / params["sigma"]
+        return torch.special.log_ndtr(-z).sum(dim=1)
+
     def initial_raw(self, y, sample_weight):
         """The weighted mean and variance of log y."""
         log_y = np.log(y)

@@ -1,0 +1,107 @@
+"""The Weibull family, and the log survival functions of the time-to-event families."""
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from skprob import DistributionRegressor
+from skprob.families import FAMILIES, Gamma, LogNormal, Normal, Weibull
+
+RNG = np.random.RandomState(0)
+
+
+def _raw(n_rows, n_columns):
+    return torch.as_tensor(RNG.normal(scale=0.7, size=(n_rows, n_columns)))
+
+
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_weibull_nll_and_moments_are_scipys(n_targets):
+    family = Weibull(n_targets)
+    raw = _raw(40, family.n_network_outputs)
+    params = family.params_numpy(raw)
+    y = RNG.weibull(1.5, size=(40, n_targets)) * 2.0
+    dist = family.scipy_distribution(params)
+    np.testing.assert_allclose(
+        family.nll(raw, torch.as_tensor(y)).numpy(), -dist.logpdf(y).sum(axis=1), rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        family.nll(raw, torch.as_tensor(y)).numpy(),
+        -family.torch_distribution(family.params(raw)).log_prob(torch.as_tensor(y)).numpy(),
+        rtol=1e-10,
+    )
+    mean, variance = family.moments(params)
+    np.testing.assert_allclose(mean, dist.mean(), rtol=1e-12)
+    np.testing.assert_allclose(variance, dist.var(), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("family", "scipy_logsf", "far"),
+    [
+        (
+            Weibull(1),
+            lambda p, y: stats.weibull_min.logsf(y, p["shape"], scale=p["scale"]),
+            ([0.0, 2.0], 40.0),  # scale 1, shape about 2: log sf about -1,600
+        ),
+        (
+            LogNormal(1),
+            lambda p, y: stats.lognorm.logsf(y, p["sigma"], scale=np.exp(p["mu"])),
+            ([0.0, -1.0], np.exp(25.0)),  # sigma about 0.56: 45 sigma out
+        ),
+    ],
+    ids=["weibull", "lognormal"],
+)
+def test_log_survival_is_scipys_far_into_the_upper_tail(family, scipy_logsf, far):
+    far_raw, far_y = far
+    raw = torch.cat([_raw(30, family.n_network_outputs), torch.tensor([far_raw])])
+    y = np.append(np.exp(RNG.uniform(-2, 3, size=30)), far_y)[:, None]
+    params = family.params_numpy(raw)
+    ours = family.log_survival(raw, torch.as_tensor(y)).numpy()
+    np.testing.assert_allclose(ours, scipy_logsf(params, y)[:, 0], rtol=1e-9)
+    # Where 1 - cdf underflows in float64 (log sf below -745), the log stays exact.
+    assert np.all(np.isfinite(ours)) and ours[-1] < -745
+
+
+def test_families_without_a_survival_function_say_so():
+    with pytest.raises(NotImplementedError, match="Gamma family has no survival function"):
+        Gamma(1).log_survival(_raw(3, 2), torch.ones(3, 1))
+    with pytest.raises(NotImplementedError, match="Normal"):
+        Normal(1, heteroscedastic=True).log_survival(_raw(3, 2), torch.ones(3, 1))
+
+
+def test_weibull_starts_near_the_maximum_likelihood_constant():
+    y = RNG.weibull(2.5, size=(5000, 1)) * 3.0
+    family = Weibull(1, shape_link="exp", shape_floor=1e-12)
+    start = family.params_numpy(torch.as_tensor(family.initial_raw(y, np.ones(5000)))[None])
+    shape, _, scale = stats.weibull_min.fit(y[:, 0], floc=0)
+    np.testing.assert_allclose(start["shape"][0, 0], shape, rtol=0.05)
+    np.testing.assert_allclose(start["scale"][0, 0], scale, rtol=0.02)
+
+
+def test_weibull_is_registered_and_kept_by_name():
+    assert FAMILIES["weibull"] is Weibull
+    assert DistributionRegressor(distribution="weibull").get_params()["distribution"] == (
+        "weibull"
+    )
+
+
+def test_weibull_regression_learns_a_shape_and_a_scale_that_depends_on_x():
+    rng = np.random.RandomState(1)
+    X = rng.uniform(-1, 1, size=(3000, 1))
+    scale = np.exp(1.0 + X[:, 0])
+    y = scale * rng.weibull(3.0, size=3000)
+    model = DistributionRegressor(
+        distribution="weibull", n_estimators=1, random_state=0
+    ).fit(X[:2000], y[:2000])
+    dist = model.predict_dist(X[2000:])
+    truth = stats.weibull_min(c=3.0, scale=scale[2000:])
+    nll, best = -dist.logpdf(y[2000:]).mean(), -truth.logpdf(y[2000:]).mean()
+    assert nll < best + 0.05
+    assert np.mean(np.abs(model.predict(X[2000:]) / truth.mean() - 1)) < 0.05
+    # In y's units: ten times the times, ten times the predictions.
+    tenfold = DistributionRegressor(
+        distribution="weibull", n_estimators=1, random_state=0
+    ).fit(X[:2000], 10 * y[:2000])
+    np.testing.assert_allclose(
+        tenfold.predict(X[2000:2010]), 10 * model.predict(X[2000:2010]), rtol=1e-4
+    )
