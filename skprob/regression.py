@@ -19,6 +19,7 @@ from ._targets import (
 from .distributions import mixture_distribution
 from .families import (
     ConstantDispersion,
+    Exponential,
     Gamma,
     Laplace,
     LogNormal,
@@ -403,6 +404,7 @@ DISTRIBUTIONS = {
     "lognormal": LogNormal,
     "gamma": Gamma,
     "weibull": Weibull,
+    "exponential": Exponential,
     "poisson": Poisson,
     "negative_binomial": NegativeBinomial,
 }
@@ -450,9 +452,10 @@ class DistributionRegressor(BaseDistributionRegressor):
     ----------
     {common_parameters}
     distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", \
-"weibull", "poisson", "negative_binomial"}}, default="normal"
+"weibull", "exponential", "poisson", "negative_binomial"}}, default="normal"
         The family of ``p(y | x)``. ``"weibull"``: a time to an event or a lifetime
-        whose hazard rises or falls with time (the scale per row, and its shape).
+        whose hazard rises or falls with time (the scale per row, and its shape);
+        ``"exponential"``: its special case of a constant hazard (the scale alone).
     dispersion : {{"per_row", "constant"}}, default="per_row"
         ``"per_row"``: the network predicts every parameter of every row.
         ``"constant"``: it predicts the location (mean, median, log-median) per row,

@@ -261,7 +261,7 @@ def test_lognormal_data_prefer_the_lognormal_family():
     # (of their parameters, starts, NLLs and distributions) train a shorter budget.
     [
         DistributionRegressor(distribution=d, max_epochs=CHECK_EPOCHS)
-        for d in ("laplace", "student_t", "lognormal", "gamma", "weibull")
+        for d in ("laplace", "student_t", "lognormal", "gamma", "weibull", "exponential")
     ]
 )
 def test_sklearn_compatible_for_every_distribution(estimator, check):

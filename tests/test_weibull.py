@@ -1,4 +1,4 @@
-"""The Weibull family, and the log survival functions of the time-to-event families."""
+"""The time-to-event families (Weibull, exponential) and their log survival functions."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import torch
 from scipy import stats
 
 from skprob import DistributionRegressor
-from skprob.families import FAMILIES, Gamma, LogNormal, Normal, Weibull
+from skprob.families import FAMILIES, Exponential, Gamma, LogNormal, Normal, Weibull
 
 RNG = np.random.RandomState(0)
 
@@ -35,6 +35,24 @@ def test_weibull_nll_and_moments_are_scipys(n_targets):
     np.testing.assert_allclose(variance, dist.var(), rtol=1e-10)
 
 
+def test_exponential_nll_moments_and_start_are_scipys():
+    family = Exponential(2)
+    raw = _raw(40, 2)
+    params = family.params_numpy(raw)
+    y = RNG.exponential(size=(40, 2))
+    dist = family.scipy_distribution(params)
+    np.testing.assert_allclose(
+        family.nll(raw, torch.as_tensor(y)).numpy(), -dist.logpdf(y).sum(axis=1), rtol=1e-10
+    )
+    mean, variance = family.moments(params)
+    np.testing.assert_allclose(mean, dist.mean(), rtol=1e-12)
+    np.testing.assert_allclose(variance, dist.var(), rtol=1e-12)
+    # The start is the maximum-likelihood constant: the weighted mean.
+    weights = RNG.randint(1, 4, size=40).astype(float)
+    start = np.exp(family.initial_raw(y, weights))
+    np.testing.assert_allclose(start, np.average(y, axis=0, weights=weights), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     ("family", "scipy_logsf", "far"),
     [
@@ -48,8 +66,13 @@ def test_weibull_nll_and_moments_are_scipys(n_targets):
             lambda p, y: stats.lognorm.logsf(y, p["sigma"], scale=np.exp(p["mu"])),
             ([0.0, -1.0], np.exp(25.0)),  # sigma about 0.56: 45 sigma out
         ),
+        (
+            Exponential(1),
+            lambda p, y: stats.expon.logsf(y, scale=p["scale"]),
+            ([0.0], 2000.0),
+        ),
     ],
-    ids=["weibull", "lognormal"],
+    ids=["weibull", "lognormal", "exponential"],
 )
 def test_log_survival_is_scipys_far_into_the_upper_tail(family, scipy_logsf, far):
     far_raw, far_y = far
@@ -78,11 +101,10 @@ def test_weibull_starts_near_the_maximum_likelihood_constant():
     np.testing.assert_allclose(start["scale"][0, 0], scale, rtol=0.02)
 
 
-def test_weibull_is_registered_and_kept_by_name():
-    assert FAMILIES["weibull"] is Weibull
-    assert DistributionRegressor(distribution="weibull").get_params()["distribution"] == (
-        "weibull"
-    )
+@pytest.mark.parametrize("name", ["weibull", "exponential"])
+def test_the_time_to_event_families_are_registered_and_kept_by_name(name):
+    assert FAMILIES[name] is {"weibull": Weibull, "exponential": Exponential}[name]
+    assert DistributionRegressor(distribution=name).get_params()["distribution"] == name
 
 
 def test_weibull_regression_learns_a_shape_and_a_scale_that_depends_on_x():

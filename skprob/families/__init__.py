@@ -4,6 +4,7 @@ class each, registered by name."""
 from ._base import ConstantDispersion, DistributionFamily
 from .bernoulli import Bernoulli
 from .categorical import Categorical
+from .exponential import Exponential
 from .gamma import Gamma
 from .laplace import Laplace
 from .links import positive_link
@@ -21,6 +22,7 @@ __all__ = [
     "Categorical",
     "ConstantDispersion",
     "DistributionFamily",
+    "Exponential",
     "Gamma",
     "Laplace",
     "LogNormal",
@@ -42,6 +44,7 @@ FAMILIES = {
     "lognormal": LogNormal,
     "gamma": Gamma,
     "weibull": Weibull,
+    "exponential": Exponential,
     "poisson": Poisson,
     "negative_binomial": NegativeBinomial,
     "bernoulli": Bernoulli,
