@@ -73,15 +73,14 @@ def choose_bins(knots_by_count, budget):
     (array([0, 0, 0, 1, 1, 1]), array([4., 4., 4., 4., 4., 4.]))
     """
     knots_by_count = np.asarray(knots_by_count, dtype=np.float64)
-    max_bins = round((np.sqrt(8 * knots_by_count.shape[1] + 1) - 3) / 2)
-    start = 0
     chosen = piecewise_linear_bins(knots_by_count[:, :0])
-    for count in range(1, max_bins + 1):
+    # The knots of 1, 2, 3, ... bins lie one block after the other (bin_levels).
+    start, count = 0, 1
+    while start + count + 1 <= knots_by_count.shape[1]:
         bins = piecewise_linear_bins(knots_by_count[:, start : start + count + 1])
-        start += count + 1
         if len(bins[0]) > budget:
             break
-        chosen = bins
+        chosen, start, count = bins, start + count + 1, count + 1
     return chosen
 
 

@@ -56,9 +56,8 @@ class Weibull(DistributionFamily):
         return 2 * self.n_targets
 
     def params(self, raw):
-        d = self.n_targets
-        shape = self._link(raw[:, d:].contiguous()) + self.shape_floor
-        return {"scale": torch.exp(raw[:, :d]), "shape": shape}
+        log_scale, shape = self._log_scale_and_shape(raw)
+        return {"scale": torch.exp(log_scale), "shape": shape}
 
     def _log_scale_and_shape(self, raw):
         d = self.n_targets
