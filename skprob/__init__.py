@@ -19,6 +19,7 @@ from .regression import (
     HeteroscedasticRegressor,
     MixtureDensityRegressor,
 )
+from .survival import SurvivalRegressor
 
 __version__ = "0.1.0.dev0"
 
@@ -31,6 +32,7 @@ __all__ = [
     "GaussianRegressor",
     "HeteroscedasticRegressor",
     "MixtureDensityRegressor",
+    "SurvivalRegressor",
     "TrainingDivergedError",
     "predict_dist",
 ]

@@ -180,6 +180,11 @@ class BaseDistributionEstimator(BaseEstimator):
     def _check_target_kind(self, y):
         """Raise, before sklearn's own checks, for targets of the wrong kind."""
 
+    def _target_array(self, y):
+        """``y`` as the numeric array ``validate_data`` checks; a subclass whose users
+        pass another form (a structured array of events and times) reads it here."""
+        return y
+
     def _stratify_validation(self, y_model, n_valid):
         """Whether the validation split is stratified by ``y_model``."""
         return False
@@ -222,6 +227,7 @@ class BaseDistributionEstimator(BaseEstimator):
         if continuing:
             self._check_structure_unchanged()
         self._check_target_kind(y)
+        y = self._target_array(y)
         X, y = validate_data(
             self,
             X,

@@ -242,6 +242,13 @@ class _FiniteMixture:
         """``P(Y > x)``, summed from the components' survival functions (accurate tails)."""
         return np.sum(self.weights * self.components.sf(self._at(x)), axis=-1)
 
+    def logsf(self, x):
+        """``log P(Y > x)``, a log-sum-exp of the components' (exact where ``sf``
+        underflows)."""
+        return special.logsumexp(
+            self.log_weights + self.components.logsf(self._at(x)), axis=-1
+        )
+
     def isf(self, q):
         """Inverse survival function."""
         return self.ppf(1 - np.asarray(q, dtype=float))

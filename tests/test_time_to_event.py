@@ -7,7 +7,7 @@ from scipy import stats
 
 from skprob import DistributionRegressor
 from skprob.families import FAMILIES, Exponential, Gamma, LogNormal, Normal, Weibull
-from skprob.families.censored import RightCensored
+from skprob.families.censored import Censored
 
 RNG = np.random.RandomState(0)
 
@@ -131,17 +131,17 @@ def test_weibull_regression_learns_a_shape_and_a_scale_that_depends_on_x():
 
 
 def test_right_censored_rows_contribute_their_log_survival():
-    family = RightCensored(Weibull(1))
+    family = Censored(Weibull(1))
     raw = _raw(20, 2)
     time = torch.as_tensor(RNG.weibull(1.5, size=(20, 1)))
     event = torch.as_tensor(RNG.randint(0, 2, size=20).astype(float))
-    nll = family.nll(raw, torch.cat([time, event[:, None]], dim=1))
+    nll = family.nll(raw, torch.cat([time, time, event[:, None]], dim=1))
     expected = torch.where(
         event > 0, Weibull(1).nll(raw, time), -Weibull(1).log_survival(raw, time)
     )
     torch.testing.assert_close(nll, expected)
     # All events: the uncensored NLL.
-    all_events = torch.cat([time, torch.ones(20, 1, dtype=time.dtype)], dim=1)
+    all_events = torch.cat([time, time, torch.ones(20, 1, dtype=time.dtype)], dim=1)
     torch.testing.assert_close(family.nll(raw, all_events), Weibull(1).nll(raw, time))
     _, grad = family.nll_and_grad(raw, all_events)
     _, uncensored_grad = Weibull(1).nll_and_grad(raw, time)
@@ -154,8 +154,8 @@ def test_the_censored_exponential_maximum_is_total_time_over_events():
     rng = np.random.RandomState(3)
     event_time, follow_up = rng.exponential(2.0, size=500), rng.exponential(3.0, size=500)
     time, event = np.minimum(event_time, follow_up), (event_time <= follow_up).astype(float)
-    y = torch.as_tensor(np.column_stack([time, event]))
-    family = RightCensored(Exponential(1))
+    y = torch.as_tensor(np.column_stack([time, time, event]))
+    family = Censored(Exponential(1))
     raw = torch.zeros(1, 1, dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.LBFGS([raw], lr=1, max_iter=100, tolerance_grad=1e-12)
 

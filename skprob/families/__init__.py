@@ -8,6 +8,7 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .laplace import Laplace
 from .links import positive_link
+from .loglogistic import LogLogistic
 from .lognormal import LogNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
@@ -25,6 +26,7 @@ __all__ = [
     "Exponential",
     "Gamma",
     "Laplace",
+    "LogLogistic",
     "LogNormal",
     "NegativeBinomial",
     "Normal",
@@ -42,6 +44,7 @@ FAMILIES = {
     "laplace": Laplace,
     "student_t": StudentT,
     "lognormal": LogNormal,
+    "loglogistic": LogLogistic,
     "gamma": Gamma,
     "weibull": Weibull,
     "exponential": Exponential,

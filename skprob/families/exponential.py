@@ -63,6 +63,10 @@ class Exponential(DistributionFamily):
         """The log of the weighted mean: the maximum-likelihood constant scale."""
         return np.log(np.average(y, axis=0, weights=sample_weight))
 
+    def expected_log(self, params):
+        """``E[log y] = log scale - euler_gamma``."""
+        return np.log(params["scale"]) - np.euler_gamma
+
     def moments(self, params):
         return params["scale"], params["scale"] ** 2
 

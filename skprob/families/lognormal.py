@@ -79,6 +79,10 @@ class LogNormal(DistributionFamily):
         excess = torch.as_tensor(variance - self.variance_floor, dtype=torch.float64)
         return np.concatenate([mean, self._link.inv(excess).numpy()])
 
+    def expected_log(self, params):
+        """``E[log y] = mu``."""
+        return params["mu"]
+
     def moments(self, params):
         mu, variance = params["mu"], params["sigma"] ** 2
         return np.exp(mu + variance / 2), np.expm1(variance) * np.exp(2 * mu + variance)

@@ -94,6 +94,10 @@ class Weibull(DistributionFamily):
         log_scale = mean + _EULER_GAMMA / shape
         return np.concatenate([log_scale, self._link.inv(excess).numpy()])
 
+    def expected_log(self, params):
+        """``E[log y] = log scale - euler_gamma / shape`` (log y is a Gumbel)."""
+        return np.log(params["scale"]) - _EULER_GAMMA / params["shape"]
+
     def moments(self, params):
         scale, shape = params["scale"], params["shape"]
         first = special.gamma(1 + 1 / shape)

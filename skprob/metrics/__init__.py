@@ -14,14 +14,25 @@ from ._regression import (
     pit,
     pit_calibration_error,
 )
-from ._scorers import DistributionScorer, coverage_scorer, crps_scorer, nll_scorer
+from ._scorers import (
+    DistributionScorer,
+    censored_nll_scorer,
+    coverage_scorer,
+    crps_scorer,
+    nll_scorer,
+)
+from ._survival import censored_negative_log_likelihood, concordance_index, d_calibration
 
 __all__ = [
     "DistributionScorer",
     "brier_score_loss",
+    "censored_negative_log_likelihood",
+    "censored_nll_scorer",
+    "concordance_index",
     "coverage_scorer",
     "crps",
     "crps_scorer",
+    "d_calibration",
     "expected_calibration_error",
     "interval_coverage",
     "interval_width",

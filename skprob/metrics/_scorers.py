@@ -2,8 +2,9 @@
 
 from .._meta import predict_dist
 from ._regression import crps, interval_coverage, negative_log_likelihood
+from ._survival import censored_negative_log_likelihood
 
-__all__ = ["coverage_scorer", "crps_scorer", "nll_scorer"]
+__all__ = ["censored_nll_scorer", "coverage_scorer", "crps_scorer", "nll_scorer"]
 
 
 class DistributionScorer:
@@ -83,3 +84,9 @@ nll_scorer = DistributionScorer(negative_log_likelihood, sign=-1)
 
 #: Scorer: minus the mean CRPS of the predictive distribution (greater is better).
 crps_scorer = DistributionScorer(crps, sign=-1)
+
+#: Scorer: minus the mean censored NLL of right-censored times
+#: (:func:`censored_negative_log_likelihood`); for ``censoring="interval"`` build
+#: ``DistributionScorer(censored_negative_log_likelihood, sign=-1,
+#: censoring="interval")``.
+censored_nll_scorer = DistributionScorer(censored_negative_log_likelihood, sign=-1)
