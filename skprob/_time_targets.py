@@ -37,7 +37,19 @@ def _structured_event_and_time(y):
 def _as_array(y):
     if hasattr(y, "to_records") and hasattr(y, "columns"):  # a DataFrame
         return y.to_records(index=False)
-    return np.asarray(y)
+    y = np.asarray(y)
+    if y.dtype.kind == "c":
+        raise ValueError("Complex data not supported: times are real numbers.")
+    if y.dtype.kind == "O":
+        try:
+            return y.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "Unknown label type: time-to-event targets are numbers (times, "
+                "[time, event] columns) or a structured array of events and times; y "
+                "holds other objects."
+            ) from None
+    return y
 
 
 def event_and_time(y):
@@ -71,8 +83,8 @@ def event_and_time(y):
         y = y.astype(np.float64)
         if y.ndim == 2 and y.shape[1] == 1:
             warnings.warn(
-                "A column-vector y was passed where a 1d array of times was expected; "
-                "it is read as times, all of them events.",
+                "A column-vector y was passed when a 1d array was expected: it is "
+                "read as times, all of them events.",
                 DataConversionWarning,
                 stacklevel=user_stacklevel(),
             )
@@ -86,7 +98,7 @@ def event_and_time(y):
                 row = int(np.flatnonzero(bad)[0])
                 raise ValueError(
                     "With censoring='right' a y of two columns is [time, event], the "
-                    f"event 0 or 1; row {row} has event = {flags[row]!r}. For a lower "
+                    f"event 0 or 1; row {row} has event = {float(flags[row])}. For a lower "
                     "and an upper bound of each time use censoring='interval'."
                 )
             event = flags == 1.0
