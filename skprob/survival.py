@@ -6,7 +6,14 @@ from sklearn.utils._param_validation import StrOptions
 
 from ._docstrings import fill_doc
 from ._time_targets import event_and_time, time_bounds
-from .families import ConstantDispersion, Exponential, LogLogistic, LogNormal, Weibull
+from .families import (
+    ConstantDispersion,
+    Exponential,
+    Gamma,
+    LogLogistic,
+    LogNormal,
+    Weibull,
+)
 from .families.censored import Censored
 from .metrics._survival import concordance_index
 from .regression import BaseDistributionRegressor
@@ -19,6 +26,7 @@ SURVIVAL_DISTRIBUTIONS = {
     "weibull": Weibull,
     "lognormal": LogNormal,
     "loglogistic": LogLogistic,
+    "gamma": Gamma,
     "exponential": Exponential,
 }
 
@@ -90,11 +98,11 @@ class SurvivalRegressor(BaseDistributionRegressor):
     Parameters
     ----------
     {common_parameters}
-    distribution : {{"weibull", "lognormal", "loglogistic", "exponential"}}, \
+    distribution : {{"weibull", "lognormal", "loglogistic", "gamma", "exponential"}}, \
 default="weibull"
-        The family of the time. ``"weibull"``: a hazard that rises or falls with time;
-        ``"lognormal"`` and ``"loglogistic"``: one that rises and then falls;
-        ``"exponential"``: a constant hazard.
+        The family of the time. ``"weibull"`` and ``"gamma"``: a hazard that rises or
+        falls with time; ``"lognormal"`` and ``"loglogistic"``: one that rises and then
+        falls; ``"exponential"``: a constant hazard.
     dispersion : {{"per_row", "constant"}}, default="per_row"
         ``"per_row"``: the network predicts every parameter of every row.
         ``"constant"``: it predicts the scale (the log-median for ``"lognormal"``) and
@@ -282,7 +290,7 @@ default="weibull"
         Returns
         -------
         dist : scipy.stats frozen distribution (``weibull_min``, ``lognorm``, ``fisk``, \
-``expon``) or :class:`~skprob.distributions.MixtureDistribution`
+``gamma``, ``expon``) or :class:`~skprob.distributions.MixtureDistribution`
             Shape (n_samples,), in the units of the times: ``sf``, ``logsf``, ``cdf``,
             ``ppf``, ``median``, ``mean``, ``interval(confidence)``, ``logpdf``, ...
         """

@@ -2,11 +2,12 @@
 
 import numpy as np
 import torch
-from scipy import stats
+from scipy import special, stats
 from torch.distributions import Gamma as TorchGamma
 from torch.distributions import Independent
 
 from ._base import DistributionFamily
+from ._special import log_gamma_survival
 from .links import positive_link
 
 __all__ = ["Gamma"]
@@ -67,6 +68,18 @@ class Gamma(DistributionFamily):
         shape = np.clip(shape, 10 * self.shape_floor, 1e6)
         excess = torch.as_tensor(shape - self.shape_floor, dtype=torch.float64)
         return np.concatenate([np.log(mean), self._link.inv(excess).numpy()])
+
+    def log_survival(self, raw, y):
+        """``log Pr(Y > y)`` of each row, summed over outputs: ``log Q(k, k y / m)``,
+        the upper regularised incomplete gamma function, exact in the upper tail."""
+        params = self.params(raw)
+        shape = params["shape"]
+        return log_gamma_survival(shape, shape * y / params["mean"]).sum(dim=1)
+
+    def expected_log(self, params):
+        """``E[log y] = digamma(k) + log(m / k)``."""
+        shape = params["shape"]
+        return special.digamma(shape) + np.log(params["mean"] / shape)
 
     def moments(self, params):
         return params["mean"], params["mean"] ** 2 / params["shape"]
