@@ -94,16 +94,30 @@ members = dist.components  # one distribution a member, on the last axis
 for row, colour in zip(rows, ["tab:green", "tab:orange", "tab:red"]):
     member_curves = members.sf(grid[:, None, None])[:, row, :]
     axes[0].plot(grid, member_curves, color=colour, alpha=0.3, linewidth=0.8)
-    axes[0].plot(grid, dist.sf(grid[:, None])[:, row], color=colour, linewidth=2.5,
-                 label=f"patient {row}")
-axes[0].set(xlabel="days", ylabel="S(t | x) = Pr(T > t)", ylim=(0, 1),
-            title="Survival curves: members (thin) and the ensemble")
+    axes[0].plot(
+        grid,
+        dist.sf(grid[:, None])[:, row],
+        color=colour,
+        linewidth=2.5,
+        label=f"patient {row}",
+    )
+axes[0].set(
+    xlabel="days",
+    ylabel="S(t | x) = Pr(T > t)",
+    ylim=(0, 1),
+    title="Survival curves: members (thin) and the ensemble",
+)
 axes[0].legend()
 
 km_time, km_survival = kaplan_meier_estimator(y_test["cens"], y_test["time"])
 mean_curve = dist.sf(grid[:, None]).mean(axis=1)
-axes[1].step(km_time, km_survival, where="post", color="black",
-             label="Kaplan-Meier (held-out patients)")
+axes[1].step(
+    km_time,
+    km_survival,
+    where="post",
+    color="black",
+    label="Kaplan-Meier (held-out patients)",
+)
 axes[1].plot(grid, mean_curve, color="tab:blue", label="mean predicted S(t | x)")
 axes[1].set(xlabel="days", ylim=(0, 1), title="Calibration in the large")
 axes[1].legend()

@@ -10,6 +10,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
 from ._docstrings import fill_doc
+from ._family_choice import (
+    DISTRIBUTION_CONSTRAINT,
+    build_family,
+    distribution_name,
+    family_support,
+)
 from ._targets import (
     SUPPORT_CONDITIONS,
     check_support,
@@ -140,7 +146,7 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
     def _check_support(self, y):
         # The Normal presets have no `distribution` parameter; their support is real.
         distribution = getattr(self, "distribution", "normal")
-        check_support(y, self._target_support(), distribution)
+        check_support(y, self._target_support(), distribution_name(distribution))
 
     def _log_target_scale(self):
         return float(np.log(self.target_scale_).sum())
@@ -452,10 +458,16 @@ class DistributionRegressor(BaseDistributionRegressor):
     ----------
     {common_parameters}
     distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", \
-"weibull", "exponential", "poisson", "negative_binomial"}}, default="normal"
-        The family of ``p(y | x)``. ``"weibull"``: a time to an event or a lifetime
-        whose hazard rises or falls with time (the scale per row, and its shape);
-        ``"exponential"``: its special case of a constant hazard (the scale alone).
+"weibull", "exponential", "poisson", "negative_binomial"}}, DistributionFamily \
+subclass or instance, default="normal"
+        The family of ``p(y | x)``. A user's own family, a subclass of
+        :class:`~skprob.families.DistributionFamily`, plugs in as its class (built
+        with the number of outputs) or an instance (for options of its own; built for
+        as many outputs as y has), and validates, clones, pickles and searches as a
+        name does (user guide, "Your own family"). ``"weibull"``: a time to an event
+        or a lifetime whose hazard rises or falls with time (the scale per row, and its
+        shape); ``"exponential"``: its special case of a constant hazard (the scale
+        alone).
     dispersion : {{"per_row", "constant"}}, default="per_row"
         ``"per_row"``: the network predicts every parameter of every row.
         ``"constant"``: it predicts the location (mean, median, log-median) per row,
@@ -506,7 +518,7 @@ class DistributionRegressor(BaseDistributionRegressor):
 
     _parameter_constraints = {
         **BaseDistributionRegressor._parameter_constraints,
-        "distribution": [StrOptions(set(DISTRIBUTIONS))],
+        "distribution": [StrOptions(set(DISTRIBUTIONS)), *DISTRIBUTION_CONSTRAINT],
         "dispersion": [StrOptions({"per_row", "constant"})],
     }
 
@@ -566,13 +578,13 @@ class DistributionRegressor(BaseDistributionRegressor):
         self.dispersion = dispersion
 
     def _make_family(self):
-        family = DISTRIBUTIONS[self.distribution](self.n_outputs_)
+        family = build_family(self.distribution, DISTRIBUTIONS, self.n_outputs_, self)
         if self.dispersion == "constant":
             return ConstantDispersion(family)
         return family
 
     def _target_support(self):
-        return DISTRIBUTIONS[self.distribution](1).support
+        return family_support(self.distribution, DISTRIBUTIONS, self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,9 +5,11 @@ from scipy.special import logsumexp
 from sklearn.utils._param_validation import StrOptions
 
 from ._docstrings import fill_doc
+from ._family_choice import DISTRIBUTION_CONSTRAINT, build_family, distribution_name
 from ._time_targets import event_and_time, time_bounds
 from .families import (
     ConstantDispersion,
+    DistributionFamily,
     Exponential,
     Gamma,
     LogLogistic,
@@ -99,10 +101,13 @@ class SurvivalRegressor(BaseDistributionRegressor):
     ----------
     {common_parameters}
     distribution : {{"weibull", "lognormal", "loglogistic", "gamma", "exponential"}}, \
-default="weibull"
-        The family of the time. ``"weibull"`` and ``"gamma"``: a hazard that rises or
-        falls with time; ``"lognormal"`` and ``"loglogistic"``: one that rises and then
-        falls; ``"exponential"``: a constant hazard.
+DistributionFamily subclass or instance, default="weibull"
+        The family of the time; a user's own family (a subclass of
+        :class:`~skprob.families.DistributionFamily` with ``support = "positive"`` and a
+        ``log_survival``) plugs in as its class or an instance. ``"weibull"`` and
+        ``"gamma"``: a hazard that rises or falls with time; ``"lognormal"`` and
+        ``"loglogistic"``: one that rises and then falls; ``"exponential"``: a constant
+        hazard.
     dispersion : {{"per_row", "constant"}}, default="per_row"
         ``"per_row"``: the network predicts every parameter of every row.
         ``"constant"``: it predicts the scale (the log-median for ``"lognormal"``) and
@@ -149,7 +154,7 @@ default="weibull"
 
     _parameter_constraints = {
         **BaseDistributionRegressor._parameter_constraints,
-        "distribution": [StrOptions(set(SURVIVAL_DISTRIBUTIONS))],
+        "distribution": [StrOptions(set(SURVIVAL_DISTRIBUTIONS)), *DISTRIBUTION_CONSTRAINT],
         "dispersion": [StrOptions({"per_row", "constant"})],
         "censoring": [StrOptions({"right", "interval"})],
     }
@@ -255,7 +260,19 @@ default="weibull"
         return 0.0  # the family adds it where it applies: to the events' densities
 
     def _make_family(self):
-        family = SURVIVAL_DISTRIBUTIONS[self.distribution](1)
+        family = build_family(self.distribution, SURVIVAL_DISTRIBUTIONS, 1, self)
+        name = distribution_name(self.distribution)
+        if family.support != "positive":
+            raise ValueError(
+                f"distribution={name!r} has support {family.support!r}: times to an "
+                "event need a family of positive values (support = 'positive')."
+            )
+        if type(family).log_survival is DistributionFamily.log_survival:
+            raise ValueError(
+                f"distribution={name!r} has no log_survival: a censored row's "
+                "likelihood is the family's survival function. Write "
+                "log_survival(raw, y) as skprob.families.Weibull does."
+            )
         if self.dispersion == "constant":
             family = ConstantDispersion(family)
         return Censored(family, log_time_scale=np.log(self.target_scale_[0]))
@@ -278,7 +295,12 @@ default="weibull"
         risk : ndarray of shape (n_samples,)
         """
         params = self._members_in_y_units(X)
-        return -np.asarray(self.family_.expected_log(params)).mean(axis=-1)
+        family = self.family_
+        if hasattr(family, "expected_log"):
+            log_time = family.expected_log(params)
+        else:  # a user's family without it: the log of each member's median
+            log_time = np.log(family.scipy_distribution(params).median())
+        return -np.asarray(log_time).mean(axis=-1)
 
     def predict_dist(self, X):
         """The predictive distribution of the time to the event for each row.

@@ -57,9 +57,7 @@ class _LogGammaSurvival(torch.autograd.Function):
         step = 1e-4 * a
         grad_a = (_log_q(a + step, x) - _log_q(a - step, x)) / (2 * step)
         grad = grad_output.double()
-        return (grad * grad_a).to(grad_output.dtype), (grad * grad_x).to(
-            grad_output.dtype
-        )
+        return (grad * grad_a).to(grad_output.dtype), (grad * grad_x).to(grad_output.dtype)
 
 
 def log_gamma_survival(a, x):
