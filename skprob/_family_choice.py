@@ -64,4 +64,6 @@ def build_family(distribution, registry, n_outputs, estimator):
 def family_support(distribution, registry, estimator):
     """Where the family's targets live, without building it for the data."""
     template = family_template(distribution, registry, estimator)
-    return template.support
+    support = getattr(template, "support", None)
+    # A registry entry may be a partial (the Normal with its options): build one.
+    return support if support is not None else template(1).support

@@ -8,7 +8,8 @@ map back to y's units by the family's own rule (``DistributionFamily.location_pa
   different scales train alike;
 - ``"positive"``: divided by the weighted mean (``loc = 0``), so the targets stay positive;
 - ``"count"``: unchanged (``loc = 0``, ``scale = 1``): a count's variance is tied to its
-  units.
+  units;
+- ``"unit"`` (proportions in (0, 1)): unchanged, as the interval is fixed.
 """
 
 import warnings
@@ -29,6 +30,16 @@ __all__ = [
 SUPPORT_CONDITIONS = {
     "positive": ("y > 0", lambda y: y > 0),
     "count": ("y >= 0", lambda y: y >= 0),
+    "unit": ("0 < y < 1", lambda y: (y > 0) & (y < 1)),
+}
+
+#: What to do about a target outside a support, where there is more to say.
+_SUPPORT_ADVICE = {
+    "unit": (
+        " Proportions of exactly 0 or 1 have no density: squeeze them into (0, 1), "
+        "(y * (n - 1) + 0.5) / n for n rows (Smithson and Verkuilen, 2006), or model "
+        "the zeros and ones apart."
+    ),
 }
 
 
@@ -58,7 +69,7 @@ def check_support(y, support, distribution):
         row, column = np.argwhere(outside)[0]
         raise ValueError(
             f"distribution={distribution!r} needs targets {condition}; row {row} "
-            f"has y = {y[row, column]}."
+            f"has y = {y[row, column]}.{_SUPPORT_ADVICE.get(support, '')}"
         )
 
 
@@ -107,7 +118,7 @@ def fit_target_encoding(y, support, sample_weight=None):
     Parameters
     ----------
     y : ndarray of shape (n_samples, n_outputs)
-    support : {"real", "positive", "count"}
+    support : {"real", "positive", "count", "unit"}
     sample_weight : ndarray of shape (n_samples,), default=None
         Weights of the statistics, as of every statistic taken from the data.
 
@@ -128,7 +139,7 @@ def fit_target_encoding(y, support, sample_weight=None):
     (array([0., 0.]), array([ 2., 20.]))
     """
     n_outputs = y.shape[1]
-    if support == "count":
+    if support in ("count", "unit"):
         return np.zeros(n_outputs), np.ones(n_outputs)
     if support == "positive":
         return np.zeros(n_outputs), np.average(y, axis=0, weights=sample_weight)

@@ -24,6 +24,7 @@ from ._targets import (
 )
 from .distributions import mixture_distribution
 from .families import (
+    Beta,
     ConstantDispersion,
     Exponential,
     Gamma,
@@ -409,6 +410,7 @@ DISTRIBUTIONS = {
     "student_t": StudentT,
     "lognormal": LogNormal,
     "gamma": Gamma,
+    "beta": Beta,
     "weibull": Weibull,
     "exponential": Exponential,
     "poisson": Poisson,
@@ -439,6 +441,10 @@ class DistributionRegressor(BaseDistributionRegressor):
     - ``"gamma"`` (y > 0): mean ``exp(f(x))`` and shape ``k(x)``; the standard deviation
       is proportional to the mean. The positive families take one output (as sklearn's
       ``GammaRegressor``) and train on y divided by its weighted mean.
+    - ``"beta"`` (0 < y < 1): mean ``sigmoid(f1(x))`` and precision ``phi(x)``,
+      variance ``m (1 - m) / (1 + phi)``: proportions and rates, the beta regression of
+      R's ``betareg``. One output, trained as it is; the error for a 0 or a 1 says how
+      to squeeze them in.
     - ``"poisson"`` (y >= 0): rate ``exp(f(x))``; counts whose variance equals their
       mean, the GLM of sklearn's ``PoissonRegressor``.
     - ``"negative_binomial"`` (y >= 0): mean ``exp(f1(x))`` and size ``r(x)``, variance
@@ -457,9 +463,9 @@ class DistributionRegressor(BaseDistributionRegressor):
     Parameters
     ----------
     {common_parameters}
-    distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", \
-"weibull", "exponential", "poisson", "negative_binomial"}}, DistributionFamily \
-subclass or instance, default="normal"
+    distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", "beta", \
+"weibull", "exponential", "poisson", "negative_binomial"}}, DistributionFamily subclass \
+or instance, default="normal"
         The family of ``p(y | x)``. A user's own family, a subclass of
         :class:`~skprob.families.DistributionFamily`, plugs in as its class (built
         with the number of outputs) or an instance (for options of its own; built for

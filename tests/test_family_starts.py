@@ -9,6 +9,7 @@ from scipy.special import expit, softmax
 from skprob.families import (
     FAMILIES,
     Bernoulli,
+    Beta,
     Categorical,
     ConstantDispersion,
     DistributionFamily,
@@ -52,6 +53,7 @@ def test_the_registry_holds_every_family_under_its_name():
         "lognormal": LogNormal,
         "loglogistic": LogLogistic,
         "gamma": Gamma,
+        "beta": Beta,
         "weibull": Weibull,
         "exponential": Exponential,
         "poisson": Poisson,

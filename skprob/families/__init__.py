@@ -3,6 +3,7 @@ class each, registered by name."""
 
 from ._base import ConstantDispersion, DistributionFamily
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
 from .exponential import Exponential
 from .gamma import Gamma
@@ -20,6 +21,7 @@ from .weibull import Weibull
 __all__ = [
     "FAMILIES",
     "Bernoulli",
+    "Beta",
     "Categorical",
     "ConstantDispersion",
     "DistributionFamily",
@@ -46,6 +48,7 @@ FAMILIES = {
     "lognormal": LogNormal,
     "loglogistic": LogLogistic,
     "gamma": Gamma,
+    "beta": Beta,
     "weibull": Weibull,
     "exponential": Exponential,
     "poisson": Poisson,
