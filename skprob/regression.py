@@ -22,7 +22,6 @@ from ._targets import (
     check_targets_can_spread,
     fit_target_encoding,
 )
-from .distributions import mixture_distribution
 from .families import (
     Beta,
     ConstantDispersion,
@@ -36,6 +35,8 @@ from .families import (
     Poisson,
     StudentT,
     Weibull,
+    ZeroInflatedNegativeBinomial,
+    ZeroInflatedPoisson,
 )
 from .families.links import POSITIVE_LINKS
 
@@ -239,7 +240,7 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
             return self.family_.scipy_distribution(
                 {name: value[..., 0] for name, value in params.items()}
             )
-        return mixture_distribution(self.family_.scipy_distribution(params))
+        return self.family_.ensemble_distribution(params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -415,6 +416,8 @@ DISTRIBUTIONS = {
     "exponential": Exponential,
     "poisson": Poisson,
     "negative_binomial": NegativeBinomial,
+    "zero_inflated_poisson": ZeroInflatedPoisson,
+    "zero_inflated_negative_binomial": ZeroInflatedNegativeBinomial,
 }
 
 

@@ -24,6 +24,8 @@ from skprob.families import (
     Poisson,
     StudentT,
     Weibull,
+    ZeroInflatedNegativeBinomial,
+    ZeroInflatedPoisson,
 )
 
 RNG = np.random.RandomState(7)
@@ -58,6 +60,8 @@ def test_the_registry_holds_every_family_under_its_name():
         "exponential": Exponential,
         "poisson": Poisson,
         "negative_binomial": NegativeBinomial,
+        "zero_inflated_poisson": ZeroInflatedPoisson,
+        "zero_inflated_negative_binomial": ZeroInflatedNegativeBinomial,
         "bernoulli": Bernoulli,
         "categorical": Categorical,
     }

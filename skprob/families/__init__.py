@@ -17,6 +17,7 @@ from .normal_mixture import NormalMixture
 from .poisson import Poisson
 from .student_t import StudentT
 from .weibull import Weibull
+from .zero_inflated import ZeroInflatedNegativeBinomial, ZeroInflatedPoisson
 
 __all__ = [
     "FAMILIES",
@@ -36,6 +37,8 @@ __all__ = [
     "Poisson",
     "StudentT",
     "Weibull",
+    "ZeroInflatedNegativeBinomial",
+    "ZeroInflatedPoisson",
     "positive_link",
 ]
 
@@ -53,6 +56,8 @@ FAMILIES = {
     "exponential": Exponential,
     "poisson": Poisson,
     "negative_binomial": NegativeBinomial,
+    "zero_inflated_poisson": ZeroInflatedPoisson,
+    "zero_inflated_negative_binomial": ZeroInflatedNegativeBinomial,
     "bernoulli": Bernoulli,
     "categorical": Categorical,
 }

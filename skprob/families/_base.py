@@ -125,6 +125,14 @@ class DistributionFamily(ABC):
             (grad,) = torch.autograd.grad(nll.sum(), raw)
         return nll.detach(), grad
 
+    def ensemble_distribution(self, params):
+        """The equal-weight mixture of the members' distributions; ``params`` have the
+        members on their last axis. A family whose distribution is itself a mixture
+        flattens the two (the zero-inflated counts)."""
+        from ..distributions import mixture_distribution
+
+        return mixture_distribution(self.scipy_distribution(params))
+
     def params_numpy(self, raw):
         """:meth:`params` for a numpy array of raw outputs, returned as numpy arrays."""
         with torch.no_grad():
