@@ -455,6 +455,10 @@ class DistributionRegressor(BaseDistributionRegressor):
       output and train on y as it is. Like ``PoissonRegressor`` they accept non-negative
       real targets (the NLL's ``log y!`` is ``lgamma(y + 1)``); their distributions,
       and so ``negative_log_likelihood``, are over the integers.
+    - ``"zero_inflated_poisson"``, ``"zero_inflated_negative_binomial"`` (y >= 0): the
+      count family mixed with a point mass at 0 of probability ``pi(x) = sigmoid(f(x))``,
+      for counts with more zeros than it allows; choose against the plain families by
+      held-out NLL (``nll_scorer``).
 
     ``predict`` returns the predictive mean (for the symmetric families also the median
     and the mode) and ``return_std`` its standard deviation. Every prediction is in the
@@ -467,8 +471,9 @@ class DistributionRegressor(BaseDistributionRegressor):
     ----------
     {common_parameters}
     distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", "beta", \
-"weibull", "exponential", "poisson", "negative_binomial"}}, DistributionFamily subclass \
-or instance, default="normal"
+"weibull", "exponential", "poisson", "negative_binomial", "zero_inflated_poisson", \
+"zero_inflated_negative_binomial"}}, DistributionFamily subclass or instance, \
+default="normal"
         The family of ``p(y | x)``. A user's own family, a subclass of
         :class:`~skprob.families.DistributionFamily`, plugs in as its class (built
         with the number of outputs) or an instance (for options of its own; built for

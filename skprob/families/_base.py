@@ -104,7 +104,8 @@ class DistributionFamily(ABC):
         """
         raise NotImplementedError(
             f"the {type(self).__name__} family has no survival function for censored "
-            "targets; time-to-event families (Weibull, LogNormal) do."
+            "targets; the time-to-event families (Weibull, LogNormal, LogLogistic, "
+            "Gamma, Exponential) do."
         )
 
     def nll_and_grad(self, raw, y):
