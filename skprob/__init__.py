@@ -13,6 +13,7 @@ from .exceptions import (
     FeatureScaleWarning,
     TrainingDivergedError,
 )
+from .ordinal import OrdinalClassifier
 from .regression import (
     DistributionRegressor,
     GaussianRegressor,
@@ -32,6 +33,7 @@ __all__ = [
     "GaussianRegressor",
     "HeteroscedasticRegressor",
     "MixtureDensityRegressor",
+    "OrdinalClassifier",
     "SurvivalRegressor",
     "TrainingDivergedError",
     "predict_dist",

@@ -4,7 +4,8 @@ import numpy as np
 
 
 def find_labels(classes, labels):
-    """Column of each label in the sorted ``classes``, and the labels not among them.
+    """Column of each label in ``classes`` (sorted, or in an order of their own, as an
+    ordinal classifier's), and the labels not among them.
 
     Returns
     -------
@@ -13,5 +14,7 @@ def find_labels(classes, labels):
     unknown : list
         The labels that are not classes, as Python objects; empty when all are.
     """
-    index = np.clip(np.searchsorted(classes, labels), 0, len(classes) - 1)
+    order = np.argsort(classes, kind="stable")
+    position = np.clip(np.searchsorted(classes[order], labels), 0, len(classes) - 1)
+    index = order[position]
     return index, np.asarray(labels)[classes[index] != labels].tolist()

@@ -39,8 +39,10 @@ class CategoricalDistribution:
     log_probs : array-like of shape (n_rows, n_classes), default=None
         Their logarithms, when known more accurately than ``log(probs)``.
     classes : array-like of shape (n_classes,), default=None
-        The label of each column, sorted (as sklearn's ``classes_``). A label that is
-        not among them is an error in ``logpmf`` and ``pmf``, never a silent zero.
+        The label of each column, sorted (as sklearn's ``classes_``) or in an order of
+        their own (an ordinal classifier's ``categories``; ``cdf`` then follows it). A
+        label that is not among them is an error in ``logpmf`` and ``pmf``, never a
+        silent zero.
 
     Examples
     --------
@@ -118,8 +120,10 @@ class CategoricalDistribution:
         k = self._per_row(k)
         if self.classes is None:
             idx = np.clip(np.floor(k), -1, self.n_classes - 1).astype(int)
-        else:
+        elif np.all(self.classes[:-1] <= self.classes[1:]):
             idx = np.searchsorted(self.classes, k, side="right") - 1
+        else:  # classes in an order of their own (ordinal labels): k must be one
+            idx = self._label_index(k)
         cumulative = np.cumsum(self.probs, axis=1)
         out = np.take_along_axis(cumulative, np.maximum(idx, 0)[:, None], axis=1)[:, 0]
         return np.where(idx < 0, 0.0, np.minimum(out, 1.0))

@@ -12,6 +12,7 @@ from skprob.families import (
     Beta,
     Categorical,
     ConstantDispersion,
+    CumulativeLink,
     DistributionFamily,
     Exponential,
     Gamma,
@@ -64,6 +65,7 @@ def test_the_registry_holds_every_family_under_its_name():
         "zero_inflated_negative_binomial": ZeroInflatedNegativeBinomial,
         "bernoulli": Bernoulli,
         "categorical": Categorical,
+        "cumulative_link": CumulativeLink,
     }
     assert dict(FAMILIES) == expected
     assert all(issubclass(cls, DistributionFamily) for cls in FAMILIES.values())

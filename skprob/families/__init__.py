@@ -5,6 +5,7 @@ from ._base import ConstantDispersion, DistributionFamily
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .categorical import Categorical
+from .cumulative_link import CumulativeLink
 from .exponential import Exponential
 from .gamma import Gamma
 from .laplace import Laplace
@@ -25,6 +26,7 @@ __all__ = [
     "Beta",
     "Categorical",
     "ConstantDispersion",
+    "CumulativeLink",
     "DistributionFamily",
     "Exponential",
     "Gamma",
@@ -60,4 +62,5 @@ FAMILIES = {
     "zero_inflated_negative_binomial": ZeroInflatedNegativeBinomial,
     "bernoulli": Bernoulli,
     "categorical": Categorical,
+    "cumulative_link": CumulativeLink,
 }
