@@ -1,11 +1,13 @@
 """Regressors: Normal predictive distributions (homoscedastic, heteroscedastic), any
 family by name, and mixtures of Normals."""
 
+import warnings
 from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDistributionEstimator
@@ -16,6 +18,7 @@ from ._family_choice import (
     distribution_name,
     family_support,
 )
+from ._stacklevel import user_stacklevel
 from ._targets import (
     SUPPORT_CONDITIONS,
     check_support,
@@ -442,23 +445,26 @@ class DistributionRegressor(BaseDistributionRegressor):
     - ``"lognormal"`` (y > 0): ``log y ~ N(mu(x), sigma^2(x))``; positive targets whose
       spread grows with their size, fitted to y itself (no hand-made log transform).
     - ``"gamma"`` (y > 0): mean ``exp(f(x))`` and shape ``k(x)``; the standard deviation
-      is proportional to the mean. The positive families take one output (as sklearn's
-      ``GammaRegressor``) and train on y divided by its weighted mean.
+      is proportional to the mean. The positive families train on y divided by its
+      weighted mean.
     - ``"beta"`` (0 < y < 1): mean ``sigmoid(f1(x))`` and precision ``phi(x)``,
       variance ``m (1 - m) / (1 + phi)``: proportions and rates, the beta regression of
-      R's ``betareg``. One output, trained as it is; the error for a 0 or a 1 says how
-      to squeeze them in.
+      R's ``betareg``, trained on y as it is; the error for a 0 or a 1 says how to
+      squeeze them in.
     - ``"poisson"`` (y >= 0): rate ``exp(f(x))``; counts whose variance equals their
       mean, the GLM of sklearn's ``PoissonRegressor``.
     - ``"negative_binomial"`` (y >= 0): mean ``exp(f1(x))`` and size ``r(x)``, variance
-      ``m + m^2 / r``; counts more spread than a Poisson's. The count families take one
-      output and train on y as it is. Like ``PoissonRegressor`` they accept non-negative
+      ``m + m^2 / r``; counts more spread than a Poisson's. The count families train on
+      y as it is. Like ``PoissonRegressor`` they accept non-negative
       real targets (the NLL's ``log y!`` is ``lgamma(y + 1)``); their distributions,
       and so ``negative_log_likelihood``, are over the integers.
     - ``"zero_inflated_poisson"``, ``"zero_inflated_negative_binomial"`` (y >= 0): the
       count family mixed with a point mass at 0 of probability ``pi(x) = sigmoid(f(x))``,
       for counts with more zeros than it allows; choose against the plain families by
-      held-out NLL (``nll_scorer``).
+      held-out NLL (``nll_scorer``). One output.
+
+    Every family but the zero-inflated ones takes y of shape ``(n, D)``: D independent
+    outputs, the NLL summed over them, as the Normal's.
 
     ``predict`` returns the predictive mean (for the symmetric families also the median
     and the mode) and ``return_std`` its standard deviation. Every prediction is in the
@@ -607,12 +613,21 @@ default="normal"
         tags.target_tags.multi_output = not restricted
         return tags
 
-    def _target_validation(self):
-        # One output for the positive and count families, as for sklearn's
-        # GammaRegressor and PoissonRegressor (sklearn's multi-output checks draw targets
-        # of both signs).
+    def _target_array(self, y):
+        # Every family takes several independent outputs. The restricted supports keep
+        # sklearn's single-output tag (its multi-output checks draw targets of both
+        # signs), and so read a column vector as sklearn's single-output estimators do.
         restricted = self._target_support() in SUPPORT_CONDITIONS
-        return {"multi_output": not restricted, "y_numeric": True}
+        shape = getattr(y, "shape", None)
+        if restricted and shape is not None and len(shape) == 2 and shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected: it is read "
+                "as one output.",
+                DataConversionWarning,
+                stacklevel=user_stacklevel(),
+            )
+            return np.asarray(y)[:, 0]
+        return y
 
 
 @fill_doc
@@ -729,6 +744,19 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
 
     def _target_validation(self):
         return {"multi_output": False, "y_numeric": True}
+
+    def _target_array(self, y):
+        shape = getattr(y, "shape", None)
+        if shape is not None and len(shape) == 2 and shape[1] > 1:
+            raise ValueError(
+                f"MixtureDensityRegressor models one output (y of shape (n,)), and y "
+                f"has {shape[1]} columns: a mixture over several outputs would need "
+                "each component's covariance. Fit one model per output "
+                "(sklearn.multioutput.MultiOutputRegressor), or use "
+                "HeteroscedasticRegressor or DistributionRegressor, whose outputs are "
+                "independent."
+            )
+        return y
 
     def _make_family(self):
         return NormalMixture(
