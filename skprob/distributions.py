@@ -5,11 +5,13 @@ from scipy import special, stats
 from sklearn.utils import check_random_state
 
 from ._labels import find_labels
+from ._multivariate_normal import MultivariateNormalDistribution
 
 __all__ = [
     "CategoricalDistribution",
     "DiscreteMixtureDistribution",
     "MixtureDistribution",
+    "MultivariateNormalDistribution",
     "mixture_distribution",
 ]
 

@@ -32,6 +32,7 @@ from .families import (
     Gamma,
     Laplace,
     LogNormal,
+    MultivariateNormal,
     NegativeBinomial,
     Normal,
     NormalMixture,
@@ -183,6 +184,9 @@ class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
             return value * self.target_scale_
         if name in family.log_location_params:
             return value + np.log(self.target_scale_)
+        if name in getattr(family, "row_scale_params", ()):
+            # (members, rows, D, D): row d of a Cholesky factor in output d's units.
+            return value * self.target_scale_[:, None]
         return value
 
     def _mean_and_std(self, X):
@@ -410,6 +414,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
 #: outputs and predicts every parameter per row through its link.
 DISTRIBUTIONS = {
     "normal": partial(Normal, heteroscedastic=True),
+    "multivariate_normal": MultivariateNormal,
     "laplace": Laplace,
     "student_t": StudentT,
     "lognormal": LogNormal,
@@ -438,6 +443,10 @@ class DistributionRegressor(BaseDistributionRegressor):
 
     - ``"normal"``: ``N(mu(x), sigma^2(x))``, the seeds' heteroscedastic recipe; the
       same model as :class:`HeteroscedasticRegressor`.
+    - ``"multivariate_normal"``: ``N(mu(x), L(x) L(x)^T)`` over the D outputs of y, a
+      full covariance per row through its Cholesky factor, for outputs that move
+      together; ``predict_dist`` is a
+      :class:`~skprob.distributions.MultivariateNormalDistribution`.
     - ``"laplace"``: ``Laplace(mu(x), b(x))``; the NLL is ``log 2b + |y - mu| / b``, so
       mu is the conditional median (the seeds' mean absolute error).
     - ``"student_t"``: ``t(nu(x), mu(x), s(x))`` with ``nu > 2``; heavy tails, so that
@@ -476,10 +485,10 @@ class DistributionRegressor(BaseDistributionRegressor):
     Parameters
     ----------
     {common_parameters}
-    distribution : {{"normal", "laplace", "student_t", "lognormal", "gamma", "beta", \
-"weibull", "exponential", "poisson", "negative_binomial", "zero_inflated_poisson", \
-"zero_inflated_negative_binomial"}}, DistributionFamily subclass or instance, \
-default="normal"
+    distribution : {{"normal", "multivariate_normal", "laplace", "student_t", "lognormal", \
+"gamma", "beta", "weibull", "exponential", "poisson", "negative_binomial", \
+"zero_inflated_poisson", "zero_inflated_negative_binomial"}}, DistributionFamily \
+subclass or instance, default="normal"
         The family of ``p(y | x)``. A user's own family, a subclass of
         :class:`~skprob.families.DistributionFamily`, plugs in as its class (built
         with the number of outputs) or an instance (for options of its own; built for

@@ -264,7 +264,15 @@ def test_lognormal_data_prefer_the_lognormal_family():
     # outside its (0, 1); tests/test_beta.py checks it on proportions.
     [
         DistributionRegressor(distribution=d, max_epochs=CHECK_EPOCHS)
-        for d in ("laplace", "student_t", "lognormal", "gamma", "weibull", "exponential")
+        for d in (
+            "laplace",
+            "student_t",
+            "lognormal",
+            "gamma",
+            "weibull",
+            "exponential",
+            "multivariate_normal",
+        )
     ]
 )
 def test_sklearn_compatible_for_every_distribution(estimator, check):

@@ -19,6 +19,7 @@ from skprob.families import (
     Laplace,
     LogLogistic,
     LogNormal,
+    MultivariateNormal,
     NegativeBinomial,
     Normal,
     NormalMixture,
@@ -51,6 +52,7 @@ def test_the_registry_holds_every_family_under_its_name():
     expected = {
         "normal": Normal,
         "normal_mixture": NormalMixture,
+        "multivariate_normal": MultivariateNormal,
         "laplace": Laplace,
         "student_t": StudentT,
         "lognormal": LogNormal,

@@ -12,6 +12,7 @@ from .laplace import Laplace
 from .links import positive_link
 from .loglogistic import LogLogistic
 from .lognormal import LogNormal
+from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
 from .normal_mixture import NormalMixture
@@ -33,6 +34,7 @@ __all__ = [
     "Laplace",
     "LogLogistic",
     "LogNormal",
+    "MultivariateNormal",
     "NegativeBinomial",
     "Normal",
     "NormalMixture",
@@ -48,6 +50,7 @@ __all__ = [
 FAMILIES = {
     "normal": Normal,
     "normal_mixture": NormalMixture,
+    "multivariate_normal": MultivariateNormal,
     "laplace": Laplace,
     "student_t": StudentT,
     "lognormal": LogNormal,

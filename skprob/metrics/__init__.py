@@ -6,6 +6,7 @@ from ._classification import (
     log_loss,
     reliability_curve,
 )
+from ._multivariate import energy_score
 from ._regression import (
     crps,
     interval_coverage,
@@ -33,6 +34,7 @@ __all__ = [
     "crps",
     "crps_scorer",
     "d_calibration",
+    "energy_score",
     "expected_calibration_error",
     "interval_coverage",
     "interval_width",

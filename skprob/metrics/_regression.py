@@ -39,6 +39,15 @@ _NOT_A_DISTRIBUTION = (
 
 def _check_distribution(dist, metric):
     """Raise a ``TypeError`` that says what ``metric`` takes, unless ``dist`` is one."""
+    if hasattr(dist, "cov") and not hasattr(dist, "cdf"):
+        if metric == "negative_log_likelihood":
+            return  # a joint distribution of several outputs: logpdf of each vector
+        raise TypeError(
+            f"{metric} scores each output's distribution; a "
+            f"{type(dist).__name__} is the joint distribution of the outputs. Score it "
+            "by negative_log_likelihood or energy_score, or one output by its "
+            "marginal(d)."
+        )
     if isinstance(dist, np.ndarray) or not (hasattr(dist, "cdf") and hasattr(dist, "mean")):
         kind = (
             f"an array of shape {np.shape(dist)}"
