@@ -359,6 +359,12 @@ def test_constant_dispersion_learns_one_shape_for_all_rows():
         DistributionRegressor(
             distribution="negative_binomial", dispersion="constant", max_epochs=CHECK_EPOCHS
         ),
+        DistributionRegressor(
+            distribution="zero_inflated_poisson", max_epochs=CHECK_EPOCHS
+        ),
+        DistributionRegressor(
+            distribution="zero_inflated_negative_binomial", max_epochs=CHECK_EPOCHS
+        ),
     ]
 )
 def test_sklearn_compatible_count_families(estimator, check):
