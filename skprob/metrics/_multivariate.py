@@ -19,9 +19,10 @@ def energy_score(y_true, dist, *, n_samples=1000, random_state=0, sample_weight=
     Parameters
     ----------
     y_true : array-like of shape (n_samples, n_outputs)
-    dist : joint distribution with ``rvs(size, random_state)`` of shape
-        ``(size, n_rows, n_outputs)``: a
-        :class:`~skprob.distributions.MultivariateNormalDistribution`
+    dist : distribution of shape (n_samples, n_outputs) that draws
+        A :class:`~skprob.distributions.MultivariateNormalDistribution`, or the
+        distribution of independent outputs (a mixture, or a scipy.stats frozen
+        distribution): then its draws are independent across outputs.
     n_samples : int, default=1000
     random_state : int, RandomState instance or None, default=0
         The draws' seed: fixed by default, so that models compare on the same draws.
@@ -47,8 +48,15 @@ def energy_score(y_true, dist, *, n_samples=1000, random_state=0, sample_weight=
             f"{np.shape(dist.mean())}; the energy score takes one vector a row."
         )
     rng = check_random_state(random_state)
-    draws = dist.rvs(size=n_samples, random_state=rng)
-    others = dist.rvs(size=n_samples, random_state=rng)
+    draws, others = (_draws(dist, n_samples, y_true.shape, rng) for _ in range(2))
     to_y = np.linalg.norm(draws - y_true[None], axis=-1).mean(axis=0)
     between = np.linalg.norm(draws - others, axis=-1).mean(axis=0)
     return float(np.average(to_y - 0.5 * between, weights=sample_weight))
+
+
+def _draws(dist, n_samples, shape, rng):
+    """``(n_samples, n_rows, n_outputs)`` draws: skprob's distributions put the draws
+    in front; a scipy frozen distribution takes the full shape."""
+    if hasattr(dist, "dist") and hasattr(dist, "kwds"):  # scipy.stats frozen
+        return dist.rvs(size=(n_samples,) + shape, random_state=rng)
+    return dist.rvs(size=n_samples, random_state=rng)
