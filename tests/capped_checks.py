@@ -71,6 +71,9 @@ CAPPED_VARIANTS = {
     for name in ("check_classifiers_train", "check_regressors_train")
 }
 CAPPED_MAX_EPOCHS = 20
+#: The budget of the checks of the families beyond each estimator's default (which
+#: test_common checks at the default budget): they share its training code.
+CHECK_EPOCHS = 50
 
 
 def check_variant(check):

@@ -29,12 +29,11 @@ from skprob.metrics import (
     pit_calibration_error,
 )
 
-from .capped_checks import estimator_for
+from .capped_checks import CHECK_EPOCHS, estimator_for
 from .conftest import held_out_nll_by_distribution
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-CHECK_EPOCHS = 50
 SMALL_FIT = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
 
 COUNT_FAMILIES = [Poisson(1), NegativeBinomial(1), NegativeBinomial(2, size_link="exp")]

@@ -12,7 +12,7 @@ from skprob import DistributionRegressor, HeteroscedasticRegressor, MixtureDensi
 from skprob.families import Gamma, Laplace, LogNormal, StudentT
 from skprob.metrics import negative_log_likelihood, nll_scorer
 
-from .capped_checks import estimator_for
+from .capped_checks import CHECK_EPOCHS, estimator_for
 from .conftest import LINEAR_EXACT, held_out_nll_by_distribution
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -121,7 +121,6 @@ def test_laplace_predicts_the_median_and_normal_the_mean():
 
 
 #: A small, quick fit for comparing families.
-CHECK_EPOCHS = 50
 SMALL_FIT = dict(n_estimators=1, hidden_layer_sizes=(16,), max_epochs=40, random_state=0)
 
 

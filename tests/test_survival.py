@@ -9,6 +9,7 @@ import torch
 from scipy import stats
 from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skprob import DistributionRegressor, SurvivalRegressor
 from skprob._time_targets import time_bounds
@@ -21,6 +22,7 @@ from skprob.metrics import (
     d_calibration,
 )
 
+from .capped_checks import CHECK_EPOCHS, estimator_for
 from .conftest import LINEAR_EXACT
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -475,3 +477,16 @@ def test_every_family_fits_censored_targets_end_to_end(distribution):
     )
     assert np.isfinite(model.predict(X)).all()
     assert model.score(X, np.column_stack([time, event])) > 0.6
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks(
+    # The default (Weibull) runs in test_common at the default budget; the other
+    # families share its training code, so their checks train a shorter budget.
+    [
+        SurvivalRegressor(distribution=name, max_epochs=CHECK_EPOCHS)
+        for name in ("lognormal", "loglogistic", "gamma", "exponential")
+    ]
+)
+def test_sklearn_compatible_for_every_survival_family(estimator, check):
+    check(estimator_for(check, estimator))
