@@ -86,28 +86,6 @@ class Contender:
         self.random_state = random_state
 
 
-class SkprobSurvival(Contender):
-    def __init__(self, random_state, **params):
-        self.model = make_pipeline(
-            SimpleImputer(strategy="median"),
-            SurvivalRegressor(random_state=random_state, **params),
-        )
-
-    def fit(self, X, y):
-        self.model.fit(X, y)
-        return self
-
-    def risk(self, X):
-        return self.model.predict(X)
-
-    def survival(self, X, times):
-        curves = self.model[-1].predict_survival_function(self.model[:-1].transform(X))
-        return np.vstack([fn(times) for fn in curves])
-
-    def dist(self, X):
-        return self.model[-1].predict_dist(self.model[:-1].transform(X))
-
-
 class ScikitSurvival(Contender):
     """One of scikit-survival's models behind the imputer (and a scaler for Cox)."""
 
@@ -131,6 +109,16 @@ class ScikitSurvival(Contender):
 
     def dist(self, X):
         return None
+
+
+class SkprobSurvival(ScikitSurvival):
+    """skprob's model behind the imputer: the same interface, and a density."""
+
+    def __init__(self, random_state, **params):
+        super().__init__(SurvivalRegressor(random_state=random_state, **params))
+
+    def dist(self, X):
+        return self.model[-1].predict_dist(self.model[:-1].transform(X))
 
 
 class LifelinesWeibullAFT(Contender):

@@ -78,15 +78,14 @@ class Censored:
             self.family.log_survival(raw, torch.where(has_lower, lower, stand_in)),
             0.0,
         )
+        censored_nll = torch.where(exact[:, 0], density_nll, -log_s_lower)
+        if not bool(interval.any()):
+            return censored_nll  # right censoring: no upper bound to evaluate
         log_s_upper = self.family.log_survival(raw, torch.where(interval, upper, stand_in))
         log_gap = torch.where(interval[:, 0], log_s_upper - log_s_lower, -1.0)
         log_gap = log_gap.clamp(max=_LEAST_LOG_GAP)
         log_interval = log_s_lower + torch.log(-torch.expm1(log_gap))
-        return torch.where(
-            exact[:, 0],
-            density_nll,
-            torch.where(interval[:, 0], -log_interval, -log_s_lower),
-        )
+        return torch.where(interval[:, 0], -log_interval, censored_nll)
 
     def nll_and_grad(self, raw, y):
         """:meth:`nll` and its gradient in ``raw`` (by autograd)."""

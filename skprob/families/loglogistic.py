@@ -7,6 +7,7 @@ from scipy import stats
 from torch.nn.functional import softplus
 
 from ._base import DistributionFamily
+from ._log_moments import shape_from_log_moments
 from .links import positive_link
 
 __all__ = ["LogLogistic"]
@@ -83,13 +84,10 @@ class LogLogistic(DistributionFamily):
     def initial_raw(self, y, sample_weight):
         """The moments of log y: a logistic with mean ``log scale`` and standard
         deviation ``pi / (shape sqrt 3)``."""
-        log_y = np.log(y)
-        mean = np.average(log_y, axis=0, weights=sample_weight)
-        std = np.sqrt(np.average((log_y - mean) ** 2, axis=0, weights=sample_weight))
-        shape = np.where(std > 0, np.pi / (np.sqrt(3.0) * np.maximum(std, 1e-300)), 1.0)
-        shape = np.clip(shape, 10 * self.shape_floor, 1e3)
-        excess = torch.as_tensor(shape - self.shape_floor, dtype=torch.float64)
-        return np.concatenate([mean, self._link.inv(excess).numpy()])
+        mean, _, raw_shape = shape_from_log_moments(
+            y, sample_weight, np.pi / np.sqrt(3.0), self.shape_floor, self._link
+        )
+        return np.concatenate([mean, raw_shape])
 
     def expected_log(self, params):
         """``E[log y]``: the log of the median, the logistic's centre."""

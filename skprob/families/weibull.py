@@ -5,6 +5,7 @@ import torch
 from scipy import special, stats
 
 from ._base import DistributionFamily
+from ._log_moments import shape_from_log_moments
 from .links import positive_link
 
 __all__ = ["Weibull"]
@@ -85,14 +86,10 @@ class Weibull(DistributionFamily):
     def initial_raw(self, y, sample_weight):
         """The moments of log y: for a Weibull, log y is a Gumbel of the minimum with
         standard deviation ``pi / (k sqrt 6)`` and mean ``log s - euler_gamma / k``."""
-        log_y = np.log(y)
-        mean = np.average(log_y, axis=0, weights=sample_weight)
-        std = np.sqrt(np.average((log_y - mean) ** 2, axis=0, weights=sample_weight))
-        shape = np.where(std > 0, np.pi / (np.sqrt(6.0) * np.maximum(std, 1e-300)), 1.0)
-        shape = np.clip(shape, 10 * self.shape_floor, 1e3)
-        excess = torch.as_tensor(shape - self.shape_floor, dtype=torch.float64)
-        log_scale = mean + _EULER_GAMMA / shape
-        return np.concatenate([log_scale, self._link.inv(excess).numpy()])
+        mean, shape, raw_shape = shape_from_log_moments(
+            y, sample_weight, np.pi / np.sqrt(6.0), self.shape_floor, self._link
+        )
+        return np.concatenate([mean + _EULER_GAMMA / shape, raw_shape])
 
     def expected_log(self, params):
         """``E[log y] = log scale - euler_gamma / shape`` (log y is a Gumbel)."""
