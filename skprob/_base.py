@@ -460,6 +460,14 @@ class BaseDistributionEstimator(BaseEstimator):
         n_members, n_samples, n_raw = raw.shape
         with torch.no_grad():
             params = self.family_.params(raw.reshape(-1, n_raw))
+            calibration = getattr(self.net_, "calibration_", None)
+            if calibration is not None:
+                # Each member's calibration on its validation rows, for each of its rows.
+                calibration = calibration.to(raw.device, raw.dtype)[:, None]
+                calibration = calibration.expand(-1, n_samples, -1)
+                params = self.family_.calibrate(
+                    params, calibration.reshape(n_members * n_samples, -1)
+                )
         return {
             name: value.reshape(n_members, n_samples, *value.shape[1:])
             for name, value in params.items()

@@ -83,7 +83,12 @@ class MemberEarlyStopping(Callback):
         self.best_mean_ = np.inf
         self.wait_ = 0
         self.best_state_ = None
+        self.best_calibration_ = None
         self.decays_ = 0
+        # A family's calibration on the validation rows (DistributionNet's
+        # ``epoch_calibration_``) belongs to the weights it was fitted for: a new run
+        # starts without one, and each member keeps the one of its best epoch.
+        net.calibration_ = net.epoch_calibration_ = None
 
     def on_epoch_end(self, net, **kwargs):
         # The step size this epoch trained with, for the history (and the tests).
@@ -143,15 +148,22 @@ class MemberEarlyStopping(Callback):
         with torch.no_grad():
             for name, p in net.module_.named_parameters():
                 p.copy_(self.best_state_[name])
+        if self.best_calibration_ is not None:
+            net.calibration_ = self.best_calibration_.clone()
 
     def _save(self, net, improved):
         mask = torch.as_tensor(improved, device=next(net.module_.parameters()).device)
         params = dict(net.module_.named_parameters())
+        calibration = getattr(net, "epoch_calibration_", None)
         if self.best_state_ is None:
             self.best_state_ = {name: p.detach().clone() for name, p in params.items()}
+            if calibration is not None:
+                self.best_calibration_ = calibration.clone()
             return
         for name, p in params.items():
             self.best_state_[name][mask] = p.detach()[mask]
+        if calibration is not None:
+            self.best_calibration_[mask] = calibration[mask]
 
     def on_train_end(self, net, **kwargs):
         if self.load_best and self.best_state_ is not None:

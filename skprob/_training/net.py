@@ -279,12 +279,30 @@ class DistributionNet(NeuralNet):
         with torch.no_grad():
             raw = self.infer(X, **fit_params)
             losses = self.member_losses(raw, y_true, X)
-        return {"loss": losses.sum(), "y_pred": raw, "member_losses": losses}
+            statistics = self._member_calibration_statistics(raw, y_true, X)
+        step = {"loss": losses.sum(), "y_pred": raw, "member_losses": losses}
+        if statistics is not None:
+            step["member_statistics"] = statistics
+        return step
+
+    def _member_calibration_statistics(self, raw, y_true, X):
+        """Each member's weighted mean of the family's calibration statistics over the
+        batch, ``(n_members, k)``, or None where the family calibrates nothing."""
+        family = self.criterion_.family
+        n_members, n_rows, n_raw = raw.shape
+        y, row_weights = self._member_targets(y_true, X, n_members, n_rows)
+        statistics = family.calibration_statistics(raw.reshape(-1, n_raw), y)
+        if statistics is None:
+            return None
+        statistics = statistics.reshape(n_members, n_rows, -1)
+        if isinstance(row_weights, torch.Tensor):
+            return (statistics * row_weights[..., None]).sum(dim=1)
+        return statistics.sum(dim=1) * row_weights
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
             return
-        batch_losses, batch_rows = [], []
+        batch_losses, batch_rows, batch_statistics = [], [], []
         progress = None
         if self.verbose >= 2:
             progress = BatchProgress(len(iterator), prefix)
@@ -292,6 +310,8 @@ class DistributionNet(NeuralNet):
             step = step_fn(batch, **fit_params)
             batch_losses.append(step["member_losses"])
             batch_rows.append(batch[0].shape[-2])
+            if "member_statistics" in step:
+                batch_statistics.append(step["member_statistics"])
             if progress is not None:
                 progress.update(len(batch_rows))
         # The epoch's loss: the batches' losses weighted by their rows (one product for
@@ -299,6 +319,18 @@ class DistributionNet(NeuralNet):
         batch_rows = torch.as_tensor(batch_rows, dtype=batch_losses[0].dtype)
         member_losses = batch_rows.to(batch_losses[0].device) @ torch.stack(batch_losses)
         member_losses = member_losses / batch_rows.sum()
+        if batch_statistics:
+            # The validation NLL after each member's best calibration on these rows
+            # (the family's, e.g. the Normal's variance power and factor): what the
+            # model predicts with if this epoch stays its best.
+            statistics = torch.einsum(
+                "b,bmk->mk", batch_rows.to(member_losses.device), torch.stack(batch_statistics)
+            ) / batch_rows.sum()
+            nll, self.epoch_calibration_ = self.criterion_.family.calibrated_nll(statistics)
+            log_target_scale = constant(
+                self.criterion_.log_target_scale, nll.dtype, nll.device
+            )
+            member_losses = nll + log_target_scale
         if training and self._closed_form_step():
             # The objective of the epoch, as L-BFGS's loss includes it (the penalty at
             # the epoch's end weights).

@@ -59,6 +59,7 @@ def network_state(estimator):
         "shuffle_generator": net.shuffle_generator_.get_state().numpy(),
         "history": [dict(epoch) for epoch in net.history],
         "validation_rows": net.validation_rows_,
+        "calibration": _numpy(getattr(net, "calibration_", None)),
     }
 
 
@@ -80,4 +81,6 @@ def restore_network(estimator, state):
     net.shuffle_generator_.set_state(torch.as_tensor(state["shuffle_generator"]))
     net.history = History(state["history"])
     net.validation_rows_ = state["validation_rows"]
+    # Files written before calibration existed have none.
+    net.calibration_ = _tensors(state.get("calibration"))
     estimator.net_, estimator.family_, estimator._schedule = net, family, schedule

@@ -126,6 +126,39 @@ class DistributionFamily(ABC):
             (grad,) = torch.autograd.grad(nll.sum(), raw)
         return nll.detach(), grad
 
+    # -- calibration on the validation rows -------------------------------------------
+    # A family may offer a map of its parameters fitted on each member's validation rows
+    # (the Normal: its variance's power and factor). Training then judges every epoch by
+    # the validation NLL after that map, keeps each member's best epoch with its map, and
+    # predicts through it. The statistics are per-row numbers whose weighted means over
+    # the validation rows determine the calibrated NLL, so that they add up over batches.
+
+    def calibration_statistics(self, raw, y):
+        """Per-row statistics ``(n_rows, k)`` for :meth:`calibrated_nll`, or ``None``
+        (the default): the family has no calibration."""
+        return None
+
+    def calibrated_nll(self, mean_statistics):
+        """The validation NLL after the best calibration, and that calibration.
+
+        Parameters
+        ----------
+        mean_statistics : torch.Tensor of shape (n_members, k)
+            Each member's weighted mean of :meth:`calibration_statistics` over its
+            validation rows.
+
+        Returns
+        -------
+        nll : torch.Tensor of shape (n_members,)
+        calibration : torch.Tensor of shape (n_members, c)
+        """
+        raise NotImplementedError
+
+    def calibrate(self, params, calibration):
+        """``params`` (of :meth:`params`) after the calibration of each row's member,
+        ``calibration`` of shape ``(n_rows, c)``."""
+        return params
+
     def ensemble_distribution(self, params):
         """The equal-weight mixture of the members' distributions; ``params`` have the
         members on their last axis. A family whose distribution is itself a mixture
@@ -174,6 +207,10 @@ class ConstantDispersion:
     def n_shared_outputs(self):
         family = self.family
         return family.n_network_outputs + family.n_shared_outputs - family.n_targets
+
+    def calibration_statistics(self, raw, y):
+        # A dispersion learned for all rows has no spread per row to calibrate.
+        return None
 
     def __getattr__(self, name):
         # Only reached for names this class lacks; "family" itself is missing while an

@@ -114,6 +114,50 @@ class Normal(DistributionFamily):
         log_normaliser = constant(0.5 * _LOG_2PI * self.n_targets, raw.dtype, raw.device)
         return nll.mul_(half).add_(log_normaliser), grad
 
+    #: The powers ``a`` of the variance that calibration tries, ``sigma^2 -> s sigma^2a``
+    #: (``s`` in closed form for each): 0 is one variance for all rows, 1 the network's
+    #: own spread, above 1 a wider one.
+    calibration_powers = torch.linspace(0.0, 2.0, 41, dtype=torch.float64)
+
+    def calibration_statistics(self, raw, y):
+        # The validation NLL of s * v^a is (log 2 pi + log s + a mean(log v) + 1) / 2 at
+        # its best s = mean((y - mu)^2 / v^a): the means of (y - mu)^2 / v^a for each
+        # power and of log v decide it.
+        if not self.heteroscedastic:
+            return None
+        loc, raw_variance = raw[:, : self.n_targets], raw[:, self.n_targets :]
+        log_variance = self._variance(raw_variance).log()
+        powers = self.calibration_powers.to(raw.dtype).to(raw.device)
+        ratios = ((y - loc) ** 2)[..., None] * torch.exp(-log_variance[..., None] * powers)
+        return torch.cat([ratios.flatten(start_dim=1), log_variance], dim=1)
+
+    def calibrated_nll(self, mean_statistics):
+        n_members, n_targets = len(mean_statistics), self.n_targets
+        powers = self.calibration_powers.to(mean_statistics.dtype)
+        powers = powers.to(mean_statistics.device)
+        n_powers = len(powers)
+        ratios = mean_statistics[:, : n_targets * n_powers].view(-1, n_targets, n_powers)
+        # A target fitted exactly (zero error) must not give log 0.
+        tiny = torch.finfo(ratios.dtype).tiny
+        log_factors = ratios.clamp_min(tiny).log()
+        mean_log_variance = mean_statistics[:, n_targets * n_powers :]
+        objective = log_factors + powers * mean_log_variance[..., None]
+        best, index = objective.min(dim=2)
+        nll = 0.5 * (best + _LOG_2PI + 1).sum(dim=1)
+        calibration = torch.stack(
+            [powers[index], log_factors.gather(2, index[..., None])[..., 0]], dim=2
+        )
+        return nll, calibration.view(n_members, 2 * n_targets)
+
+    def calibrate(self, params, calibration):
+        # scale -> sqrt(s) * scale^a for each row's member, output by output; the floor
+        # still bounds the variance (where it binds, the calibrated NLL of training was
+        # a little optimistic: the floor's purpose, a bounded likelihood, comes first).
+        power, log_factor = calibration.view(len(calibration), -1, 2).unbind(dim=2)
+        log_scale = 0.5 * log_factor + power * params["scale"].log()
+        min_log_scale = 0.5 * math.log(self.variance_floor)
+        return {**params, "scale": log_scale.clamp_min(min_log_scale).exp()}
+
     def torch_distribution(self, params):
         return Independent(
             TorchNormal(params["loc"], params["scale"], validate_args=False), 1
