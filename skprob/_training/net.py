@@ -323,9 +323,9 @@ class DistributionNet(NeuralNet):
             # The validation NLL after each member's best calibration on these rows
             # (the family's, e.g. the Normal's variance power and factor): what the
             # model predicts with if this epoch stays its best.
-            statistics = torch.einsum(
-                "b,bmk->mk", batch_rows.to(member_losses.device), torch.stack(batch_statistics)
-            ) / batch_rows.sum()
+            rows = batch_rows.to(member_losses.device)
+            statistics = torch.einsum("b,bmk->mk", rows, torch.stack(batch_statistics))
+            statistics = statistics / rows.sum()
             nll, self.epoch_calibration_ = self.criterion_.family.calibrated_nll(statistics)
             log_target_scale = constant(
                 self.criterion_.log_target_scale, nll.dtype, nll.device
