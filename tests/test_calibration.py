@@ -21,7 +21,8 @@ def test_calibrated_nll_is_the_best_power_and_factor_on_the_grid():
     family = Normal(n_targets=2, heteroscedastic=True)
     raw = torch.randn(500, 4, generator=generator, dtype=torch.float64)
     y = torch.randn(500, 2, generator=generator, dtype=torch.float64)
-    nll, calibration = family.calibrated_nll(_statistics_mean(family, raw, y))
+    # Countless validation rows: the full map.
+    nll, calibration = family.calibrated_nll(_statistics_mean(family, raw, y), 1e15)
     # Brute force, output by output: every power of the grid, its best factor.
     params = family.params(raw)
     loc, variance = params["loc"].numpy(), params["scale"].numpy() ** 2
@@ -53,17 +54,38 @@ def test_calibration_recovers_a_known_power_and_factor():
     y = rng.normal(0.0, np.sqrt(3.0 * np.exp(0.5 * log_variance)))
     raw = torch.as_tensor(np.column_stack([np.zeros_like(y), log_variance]))
     _, calibration = family.calibrated_nll(
-        _statistics_mean(family, raw, torch.as_tensor(y)[:, None])
+        _statistics_mean(family, raw, torch.as_tensor(y)[:, None]), len(y)
     )
     assert calibration[0, 0].item() == pytest.approx(0.5, abs=0.05)
     assert np.exp(calibration[0, 1].item()) == pytest.approx(3.0, rel=0.05)
+
+
+def test_few_validation_rows_move_the_map_part_of_the_way():
+    generator = torch.Generator().manual_seed(1)
+    family = Normal(n_targets=1, heteroscedastic=True)
+    raw = torch.randn(400, 2, generator=generator, dtype=torch.float64)
+    y = 3 * torch.randn(400, 1, generator=generator, dtype=torch.float64)
+    statistics = _statistics_mean(family, raw, y)
+    # No rows: the identity, and the NLL is the network's own.
+    nll, calibration = family.calibrated_nll(statistics, 0)
+    assert calibration.tolist() == [[1.0, 0.0]]
+    assert nll.item() == pytest.approx(family.nll(raw, y).mean().item(), rel=1e-12)
+    # As many rows as the prior: half way to the best power (to the grid), and half the
+    # log factor that suits that power.
+    _, best = family.calibrated_nll(statistics, 1e15)
+    prior = family.calibration_prior_rows
+    _, half = family.calibrated_nll(statistics, prior)
+    power = half[0, 0].item()
+    assert power == pytest.approx(1 + (best[0, 0].item() - 1) / 2, abs=0.025)
+    ratio = statistics[0, int(round(power / 0.05))].item()
+    assert half[0, 1].item() == pytest.approx(0.5 * np.log(ratio), rel=1e-9)
 
 
 def test_an_exact_fit_gives_a_finite_calibrated_nll():
     family = Normal(n_targets=1, heteroscedastic=True)
     raw = torch.zeros(10, 2, dtype=torch.float64)
     nll, calibration = family.calibrated_nll(
-        _statistics_mean(family, raw, torch.zeros(10, 1, dtype=torch.float64))
+        _statistics_mean(family, raw, torch.zeros(10, 1, dtype=torch.float64)), 10
     )
     assert torch.isfinite(nll).all() and torch.isfinite(calibration).all()
 

@@ -325,8 +325,10 @@ class DistributionNet(NeuralNet):
             # model predicts with if this epoch stays its best.
             rows = batch_rows.to(member_losses.device)
             statistics = torch.einsum("b,bmk->mk", rows, torch.stack(batch_statistics))
-            statistics = statistics / rows.sum()
-            nll, self.epoch_calibration_ = self.criterion_.family.calibrated_nll(statistics)
+            n_rows = rows.sum()
+            nll, self.epoch_calibration_ = self.criterion_.family.calibrated_nll(
+                statistics / n_rows, float(n_rows)
+            )
             log_target_scale = constant(
                 self.criterion_.log_target_scale, nll.dtype, nll.device
             )

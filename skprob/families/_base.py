@@ -138,14 +138,16 @@ class DistributionFamily(ABC):
         (the default): the family has no calibration."""
         return None
 
-    def calibrated_nll(self, mean_statistics):
-        """The validation NLL after the best calibration, and that calibration.
+    def calibrated_nll(self, mean_statistics, n_rows):
+        """The validation NLL after the calibration, and that calibration.
 
         Parameters
         ----------
         mean_statistics : torch.Tensor of shape (n_members, k)
             Each member's weighted mean of :meth:`calibration_statistics` over its
             validation rows.
+        n_rows : float
+            Validation rows per member (how much the statistics can be trusted).
 
         Returns
         -------
