@@ -75,9 +75,9 @@ default="piecewise_linear"
         100,000: for regressors with a validation split (see ``early_stopping``) 4
         divided by the number of training rows (standard deviation 0.5), for
         classifiers 0.7 divided by it (standard deviation 1.2, which lets nearly
-        separable classes reach confident probabilities). With ``sample_weight`` the rows are
-        counted by their weights' sum (weights act as repeated rows), so weights
-        rescaled to sum to 1 make the prior dominate: pass weights on the scale of
+        separable classes reach confident probabilities). With ``sample_weight`` the
+        rows are counted by their weights' sum (weights act as repeated rows), so
+        weights rescaled to sum to 1 make the prior dominate: pass weights on the scale of
         counts, or a number here. A regressor without a validation split (small data
         trained to the training loss's plateau) gets 1e-4.
     early_stopping : bool or "auto", default="auto"
