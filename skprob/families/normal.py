@@ -116,7 +116,7 @@ class Normal(DistributionFamily):
 
     #: The powers ``a`` of the variance that calibration tries, ``sigma^2 -> s sigma^2a``
     #: (``s`` in closed form for each): 0 is one variance for all rows, 1 the network's
-    #: own spread, above 1 a wider one.
+    #: own variances, above 1 the same variances spread further apart.
     calibration_powers = torch.linspace(0.0, 2.0, 41, dtype=torch.float64)
     #: Validation rows at which the calibration goes half way from the identity. With
     #: the full map on tens of rows, 5-fold NLL on 80 to 200 rows (diabetes, yacht,
