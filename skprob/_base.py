@@ -266,7 +266,7 @@ class BaseDistributionEstimator(BaseEstimator):
             y_model = self._encode_targets(y, sample_weight, **encoding)
             family, net, epochs_before = self._make_family(), None, 0
             self._torch_dtype = resolve_compute_dtype(
-                self.compute_dtype, X.dtype, X.shape[0]
+                self.compute_dtype, X.dtype, X.shape[0], self.optimizer
             )
             self._fitted_structure = self._structure()
         net, used_validation, schedule = fit_network(

@@ -120,15 +120,16 @@ default="piecewise_linear"
         to use more cores for training on a machine of your own.
     compute_dtype : {"auto", "float32", "float64"}, default="auto"
         Precision the network trains and predicts in. "auto" trains float32 data in
-        float32, and float64 data (what numpy and pandas give) in float64 below 512
-        rows and in float32 from there, where the matrix products are a large share of a
-        step and float32 halves them: an epoch of the default 5-member ensemble took
-        0.74 to 0.85 times as long from 512 to 2,048 rows and 0.57 to 0.63 times at
-        16,384 (a single network: 0.91 to 1.02 up to 4,096 rows, 0.71 to 0.75 at
-        16,384); the mini-batch gradient's noise is far above float32's rounding. Below
-        512 rows a whole fit takes seconds, and float64 there makes integer sample
+        float32, and float64 data (what numpy and pandas give) in float32 from 64 rows
+        (512 with ``optimizer="lbfgs"``) and in float64 below. float32 halves the matrix
+        products and speeds up the small operators: an epoch of the default 5-member
+        ensemble took 0.84 times as long at 64 rows, 0.76 at 512 and 0.57 to 0.63 at
+        16,384; the mini-batch gradient's noise is far above float32's rounding. Below
+        64 rows (trained without a validation split) float64 makes integer sample
         weights act as repeated rows to sklearn's tolerance (rtol 1e-7), which
-        float32's rounding does not. Predictions for float64 input are float64 either
+        float32's rounding does not; L-BFGS's line search compares full-batch losses,
+        and keeps float64 up to 512 rows, where its fits reproduce the linear models of
+        statsmodels and scikit-learn. Predictions for float64 input are float64 either
         way. The rows are those of the fit that builds the network (``partial_fit``: the
         first call's); a warm start or a further ``partial_fit`` keeps its precision.
     verbose : int, default=0

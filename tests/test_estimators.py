@@ -22,7 +22,7 @@ from skprob import (
     TrainingDivergedError,
 )
 from skprob._training.network import EnsembleLinear
-from skprob._training.run import AUTO_FLOAT32_MIN_ROWS
+from skprob._training.run import AUTO_FLOAT32_MIN_ROWS, AUTO_FLOAT32_MIN_ROWS_LBFGS
 
 from .conftest import SMALL
 
@@ -199,7 +199,7 @@ def _network_dtype(estimator):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_small_data_train_in_the_dtype_of_the_input(dtype, data):
-    X, y = data
+    X, y = (column[: AUTO_FLOAT32_MIN_ROWS - 1] for column in data)
     estimator = CategoricalClassifier(**SMALL).fit(X.astype(dtype), y)
     expected = torch.float32 if dtype == np.float32 else torch.float64
     assert _network_dtype(estimator) == expected
@@ -226,6 +226,25 @@ def test_float64_data_train_in_float32_from_the_row_threshold():
     np.testing.assert_allclose(mean, mu, rtol=1e-12)
 
 
+def test_lbfgs_trains_float64_data_in_float64_up_to_its_own_threshold():
+    # Its line search compares full-batch losses, which float32 rounds.
+    threshold = AUTO_FLOAT32_MIN_ROWS_LBFGS
+    assert threshold > AUTO_FLOAT32_MIN_ROWS
+    X, y = make_regression(n_samples=threshold, n_features=3, random_state=0)
+    fast = dict(SMALL, max_epochs=1, early_stopping=False, optimizer="lbfgs")
+    below = GaussianRegressor(**fast).fit(X[: threshold - 1], y[: threshold - 1])
+    at = GaussianRegressor(**fast).fit(X, y)
+    assert _network_dtype(below) == torch.float64
+    assert _network_dtype(at) == torch.float32
+    adam = dict(fast, optimizer="adam")
+    assert (
+        _network_dtype(
+            GaussianRegressor(**adam).fit(X[: threshold - 1], y[: threshold - 1])
+        )
+        == torch.float32
+    )
+
+
 @pytest.mark.parametrize(
     "compute_dtype, data_dtype, expected",
     [
@@ -236,7 +255,7 @@ def test_float64_data_train_in_float32_from_the_row_threshold():
     ],
 )
 def test_compute_dtype_chooses_the_precision(compute_dtype, data_dtype, expected, data):
-    X, y = data
+    X, y = (column[: AUTO_FLOAT32_MIN_ROWS - 1] for column in data)
     estimator = CategoricalClassifier(compute_dtype=compute_dtype, **SMALL)
     estimator.fit(X.astype(data_dtype), y)
     assert _network_dtype(estimator) == expected
@@ -259,7 +278,7 @@ def test_warm_start_keeps_the_precision_it_was_built_in(data):
 
 def test_partial_fit_keeps_the_precision_of_its_first_call():
     X, y = make_regression(n_samples=AUTO_FLOAT32_MIN_ROWS, n_features=3, random_state=0)
-    small = X[:100], y[:100]
+    small = X[: AUTO_FLOAT32_MIN_ROWS - 1], y[: AUTO_FLOAT32_MIN_ROWS - 1]
     first_large = GaussianRegressor(**SMALL).partial_fit(X, y).partial_fit(*small)
     assert _network_dtype(first_large) == torch.float32
     first_small = GaussianRegressor(**SMALL).partial_fit(*small).partial_fit(X, y)

@@ -180,7 +180,11 @@ def test_predictive_nll_is_the_minimised_loss(Estimator, multi_output, diabetes)
         y = np.column_stack([y, 1000 * y + X[:, 0]])
     # One network: an ensemble's mixture is not what any member minimised.
     estimator = Estimator(
-        n_estimators=1, hidden_layer_sizes=(8,), max_epochs=20, random_state=0
+        n_estimators=1,
+        hidden_layer_sizes=(8,),
+        max_epochs=20,
+        compute_dtype="float64",  # compared to 1e-9
+        random_state=0,
     )
     estimator.fit(X, y)
     expected = minimised_loss(estimator, X, y)

@@ -103,23 +103,33 @@ AUTO_WEIGHT_DECAY_TIMES_ROWS = {"regressor": 4.0, "classifier": 0.7}
 AUTO_WEIGHT_DECAY_WITHOUT_VALIDATION = 1e-4
 
 
-#: ``compute_dtype="auto"``: float64 data of at least this many rows train in float32.
-#: There a step's batched products are a large part of its time, and float32 halves them:
-#: an epoch of the default 5-member ensemble took 0.74 to 0.85 times as long from 512 to
-#: 2,048 rows, 0.58 to 0.62 at 8,192 (``benchmarks/bench_precision.py``, two runs).
-#: Smaller data train in float64: a whole fit takes seconds, and float64 keeps integer
-#: sample weights equal to repeated rows to sklearn's tolerance (rtol 1e-7), which
-#: float32's rounding does not.
-AUTO_FLOAT32_MIN_ROWS = 512
+#: ``compute_dtype="auto"``: float64 data of at least this many rows train in float32,
+#: the rows from which a validation split is held out. float32 halves the batched
+#: products and speeds up the small operators too: an epoch of the default 5-member
+#: ensemble took 0.84, 0.81, 0.79 and 0.76 times as long at 64, 128, 256 and 512 rows
+#: (``benchmarks/bench_precision.py``), and 0.58 to 0.62 at 8,192. Smaller data (trained
+#: to their plateau, without a split) stay in float64, which keeps integer sample weights
+#: equal to repeated rows to sklearn's tolerance (rtol 1e-7): its check fits 15 weighted
+#: rows against at most 60 repeated ones, and float32's rounding misses it.
+AUTO_FLOAT32_MIN_ROWS = AUTO_EARLY_STOPPING_MIN_ROWS
+#: ... and with L-BFGS from this many: its line search and its stopping test compare
+#: changes of the full-batch loss, which float32 rounds at 1e-7 of the loss, and the
+#: fits that reproduce statsmodels, lifelines and scikit-learn's linear models to
+#: 1e-6 are of a few hundred rows.
+AUTO_FLOAT32_MIN_ROWS_LBFGS = 512
 
 _FLOAT_DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
-def resolve_compute_dtype(compute_dtype, data_dtype, n_rows):
-    """The torch dtype a network trains in, for ``compute_dtype`` and the data's dtype."""
+def resolve_compute_dtype(compute_dtype, data_dtype, n_rows, optimizer="adam"):
+    """The torch dtype a network trains in, for ``compute_dtype``, the data's dtype and
+    size, and the optimizer."""
     if compute_dtype != "auto":
         return _FLOAT_DTYPES[compute_dtype]
-    if data_dtype == np.float32 or n_rows >= AUTO_FLOAT32_MIN_ROWS:
+    min_rows = (
+        AUTO_FLOAT32_MIN_ROWS_LBFGS if optimizer == "lbfgs" else AUTO_FLOAT32_MIN_ROWS
+    )
+    if data_dtype == np.float32 or n_rows >= min_rows:
         return torch.float32
     return torch.float64
 
