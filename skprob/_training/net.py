@@ -171,7 +171,7 @@ class DistributionNet(NeuralNet):
         self._set_training(True)
         X, y_true = batch
         with torch.no_grad():
-            raw, saved = self.module_.forward_saving(X)
+            raw, saved = self.module_.forward_saving(X, mapped=self.inputs_mapped())
             n_members, n_rows, n_raw = raw.shape
             y, row_weights = self._member_targets(y_true, X, n_members, n_rows)
             nll, grad_raw = self.criterion_.family.nll_and_grad(raw.reshape(-1, n_raw), y)
@@ -203,8 +203,13 @@ class DistributionNet(NeuralNet):
         # Batches from TensorBatches are tensors already on the device: skip skorch's
         # conversion and dispatch on the input's type, paid on every batch.
         if isinstance(x, torch.Tensor) and not fit_params:
-            return self.module_(x)
+            return self.module_(x, mapped=self.inputs_mapped())
         return super().infer(x, **fit_params)
+
+    def inputs_mapped(self):
+        """Whether the rows the net trains and validates on went through the module's
+        fixed map already (``mapped_inputs_``, set by ``fit_network`` for a fit)."""
+        return getattr(self, "mapped_inputs_", False)
 
     def get_dataset(self, X, y=None):
         if isinstance(X, ArrayData):

@@ -209,11 +209,27 @@ class DistributionMLP(nn.Module):
         """Multiply-adds of one row's forward pass through all members."""
         return sum(w.numel() for w in self.weight_matrices())
 
-    def forward(self, X):
+    def fixed_map(self, X):
+        """The feature map and the encoding: what the first trained layer sees of ``X``.
+
+        Neither has parameters, so a fit can map its rows once
+        (``skprob._training.run``) and pass ``mapped=True`` to :meth:`forward` and
+        :meth:`forward_saving`.
+        """
+        # The modules' forward methods directly: no hooks to run (see forward_saving).
         if self.feature_map is not None:
-            X = self.feature_map(X)
+            X = self.feature_map.forward(X)
         if self.encoding is not None:
-            X = self.encoding(X)
+            X = self.encoding.forward(X)
+        return X
+
+    def has_fixed_map(self):
+        """Whether :meth:`fixed_map` does anything."""
+        return self.feature_map is not None or self.encoding is not None
+
+    def forward(self, X, mapped=False):
+        if not mapped:
+            X = self.fixed_map(X)
         if self.embedding is not None:
             X = self.embedding(X)
         return self._with_shared(self.output(self.body(X)))
@@ -229,13 +245,14 @@ class DistributionMLP(nn.Module):
     # project's machine). The backward pass of an MLP is a few batched products, written
     # out below; tests/test_backward.py checks it against autograd for every activation.
 
-    def forward_saving(self, X):
-        """Raw outputs, and what :meth:`backward` needs. Call under ``torch.no_grad()``."""
-        if self.feature_map is not None:
+    def forward_saving(self, X, mapped=False):
+        """Raw outputs, and what :meth:`backward` needs. Call under ``torch.no_grad()``.
+
+        ``mapped``: ``X`` went through :meth:`fixed_map` already.
+        """
+        if not mapped:
             # A fixed map of the input: the backward pass starts at its output.
-            X = self.feature_map.forward(X)
-        if self.encoding is not None:
-            X = self.encoding.forward(X)
+            X = self.fixed_map(X)
         embedding_saved = None
         if self.embedding is not None:
             X, embedding_saved = self.embedding.forward_saving(X)
