@@ -133,8 +133,9 @@ class PiecewiseLinearEncoding(nn.Module):
     The forward pass is one matrix product and one clamp: ``[z, z * a - b]`` for all
     columns at once (an identity block, and each bin's ``1 / width`` in its feature's
     row), then the ramps' columns clamped to [0, 1]. Gathering each bin's feature and
-    scaling it column by column took five operators, a tenth of a training step on the
-    UCI power data (``benchmarks/README.md``, "The training step").
+    scaling it column by column took five operators: with the feature map and the first
+    layer, 1.2 to 1.3 times as long on the UCI power data (``benchmarks/bench_encoding.py``;
+    ``benchmarks/README.md``, "Fit time").
     """
 
     def __init__(self, n_features, n_bins):
