@@ -86,6 +86,7 @@ def main():
             per_step,
             "gather",
             args.repeats,
+            unit="us",
         )
 
 

@@ -11,7 +11,12 @@ import torch
 from skprob._training.data import ArrayData
 from skprob._training.flat_params import FlatAdam, FlatParameters
 from skprob._training.net import DistributionNet, FamilyNLL
-from skprob._training.network import ACTIVATIONS, DistributionMLP
+from skprob._training.network import (
+    ACTIVATIONS,
+    NARROW_OUTPUTS,
+    DistributionMLP,
+    EnsembleLinear,
+)
 from skprob.families import Bernoulli, Categorical, Normal
 from skprob.families._base import DistributionFamily
 from skprob.families.links import POSITIVE_LINKS
@@ -45,6 +50,30 @@ def _assert_backward_equals_autograd(module, X, grad_raw):
 def _learnable(module):
     # A family without shared outputs leaves an empty `shared` parameter: no gradient.
     return [p for p in module.parameters() if p.numel()]
+
+
+@pytest.mark.parametrize("out_features", [1, NARROW_OUTPUTS - 1, NARROW_OUTPUTS, 20])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_ensemble_linear_equals_the_product_written_plainly(out_features, dtype):
+    """Narrow layers compute their product transposed: the same numbers either way."""
+    torch.manual_seed(3)
+    layer = EnsembleLinear(3, 9, out_features).to(dtype)
+    X = torch.randn(3, 40, 9, dtype=dtype)
+    grad_output = torch.randn(3, 40, out_features, dtype=dtype)
+    expected = torch.einsum("mri,mio->mro", X, layer.weight.detach()) + layer.bias.detach()
+    tolerance = {"rtol": 1e-5, "atol": 1e-5} if dtype == torch.float32 else {}
+    with torch.no_grad():
+        torch.testing.assert_close(layer(X), expected, **tolerance)
+    grad_input = layer.backward(X, grad_output)
+    torch.testing.assert_close(
+        layer.weight.grad, torch.einsum("mri,mro->mio", X, grad_output), **tolerance
+    )
+    torch.testing.assert_close(layer.bias.grad, grad_output.sum(dim=1, keepdim=True))
+    torch.testing.assert_close(
+        grad_input,
+        torch.einsum("mro,mio->mri", grad_output, layer.weight.detach()),
+        **tolerance,
+    )
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))

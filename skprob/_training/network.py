@@ -32,6 +32,14 @@ ACTIVATIONS = {
 
 _aten = torch.ops.aten
 
+#: A layer with fewer outputs than this (the output layer: a family's few raw parameters)
+#: computes its product transposed, ``(W^T X^T)^T``: MKL's batched product is slow for
+#: a narrow result. Five members, 50 inputs, float32, one thread: 256 rows to 2 outputs
+#: took 72 us as ``X W`` and 34 us transposed, the weight gradient 77 against 17 us;
+#: from 16 outputs on both forms cost about the same (``benchmarks/bench_encoding.py``
+#: times the whole step).
+NARROW_OUTPUTS = 16
+
 #: Each activation's backward pass, ``(grad_output, input, output) -> grad_input``: the
 #: operators torch's autograd itself calls, each a single kernel.
 ACTIVATION_BACKWARD = {
@@ -69,6 +77,8 @@ class EnsembleLinear(nn.Module):
             # One set of rows for all members: a view per member, no copy (one fused
             # baddbmm measured 20 to 30% faster than a broadcast matmul plus the bias).
             X = X.expand(self.weight.shape[0], -1, -1)
+        if self.out_features < NARROW_OUTPUTS:
+            return torch.baddbmm(self.bias.mT, self.weight.mT, X.mT).mT
         return torch.baddbmm(self.bias, X, self.weight)
 
     def backward(self, inputs, grad_output, need_input_grad=True):
@@ -81,7 +91,11 @@ class EnsembleLinear(nn.Module):
         weight, bias = self.weight, self.bias
         if weight.grad is None:
             weight.grad, bias.grad = torch.empty_like(weight), torch.empty_like(bias)
-        torch.bmm(inputs.transpose(1, 2), grad_output, out=weight.grad)
+        if self.out_features < NARROW_OUTPUTS:
+            # See NARROW_OUTPUTS. (``out=`` a transposed view is the slow form again.)
+            weight.grad.copy_(torch.bmm(grad_output.mT, inputs).mT)
+        else:
+            torch.bmm(inputs.transpose(1, 2), grad_output, out=weight.grad)
         torch.sum(grad_output, dim=1, keepdim=True, out=bias.grad)
         if need_input_grad:
             return torch.bmm(grad_output, weight.transpose(1, 2))
