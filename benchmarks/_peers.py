@@ -10,12 +10,20 @@ benchmark runs without the ones that are not installed (``available`` says which
   training rows held out, ``use_best_model``).
 - RealMLP (pytabkit's ``RealMLP_TD_Regressor``, its tuned defaults) with a constant
   sigma: the RMS of its residuals on 20% of the training rows that it did not see.
+- PGBM (pgbm's ``PGBMRegressor``, the torch build, at its defaults): the mean and the
+  variance its trees learn (``output_sample_statistics``), as a Normal. pgbm 2.3.0's
+  scikit-learn build is compiled against numpy 1 and fails to import under numpy 2; the
+  torch build compiles its split search (a C++ extension, ``ninja`` and a compiler) on
+  first use and passes ``force_all_finite``, which scikit-learn 1.8 renamed
+  ``ensure_all_finite``: the peer translates that one keyword.
 - IBUG (k nearest training rows by tree-leaf affinity) is left out: ibug 0.0.11 on the
   package index is a source package without its ``.pyx`` files and has no wheels for
   Python 3.11, so it cannot be installed.
 """
 
+import contextlib
 import importlib.util
+import io
 
 import numpy as np
 from scipy import stats
@@ -23,6 +31,7 @@ from sklearn.model_selection import train_test_split
 
 __all__ = [
     "CatBoostUncertainty",
+    "PGBMUncertainty",
     "RealMLPConstantSigma",
     "available",
     "catboost_classifier",
@@ -60,6 +69,58 @@ class CatBoostUncertainty:
     def predict_dist(self, X):
         mean, variance = self.model.predict(X).T
         return stats.norm(mean, np.sqrt(variance))
+
+
+class PGBMUncertainty:
+    """PGBM at its defaults: a Normal with the mean and variance its trees learn."""
+
+    def __init__(self, random_state):
+        self.random_state = random_state
+
+    @staticmethod
+    def _module():
+        import pgbm.torch.pgbm as module
+        from sklearn.utils import validation
+
+        def renamed(check):
+            def call(*args, force_all_finite=True, **kwargs):
+                return check(*args, ensure_all_finite=force_all_finite, **kwargs)
+
+            return call
+
+        module.check_X_y = renamed(validation.check_X_y)
+        module.check_array = renamed(validation.check_array)
+        return module
+
+    def fit(self, X, y):
+        import torch
+
+        module = self._module()
+        # One thread, as every contender of a parallel benchmark has.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            # It prints "Training on CPU" whatever its verbosity.
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.model = module.PGBMRegressor(
+                    random_state=self.random_state, verbose=0
+                ).fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        finally:
+            torch.set_num_threads(threads)
+        return self
+
+    def predict_dist(self, X):
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            _, mean, variance = self.model.predict_dist(
+                np.asarray(X, dtype=np.float64), output_sample_statistics=True
+            )
+        finally:
+            torch.set_num_threads(threads)
+        return stats.norm(mean.astype(np.float64), np.sqrt(variance.astype(np.float64)))
 
 
 class RealMLPConstantSigma:
