@@ -21,8 +21,8 @@ features; and the ensemble with periodic embeddings instead, ``numeric_embedding
 "periodic"``, and with the features alone, ``"none"``), NGBoost's ``NGBRegressor``,
 sklearn's ``MLPRegressor`` with a constant sigma (the training residuals' RMS), and where
 installed CatBoost's ``RMSEWithUncertainty`` with evaluation-set early stopping, PGBM's
-mean and variance, and RealMLP with a constant sigma from held-out residuals
-(``_peers.py``, the ``bench`` extra).
+mean and variance, and LightGBM and RealMLP each with a constant sigma from held-out
+residuals (``_peers.py``, the ``bench`` extra).
 """
 
 import argparse
@@ -31,7 +31,13 @@ from pathlib import Path
 
 import numpy as np
 from _baselines import ConstantSigma, fit_and_score, with_piecewise_bins
-from _peers import CatBoostUncertainty, PGBMUncertainty, RealMLPConstantSigma, available
+from _peers import (
+    CatBoostUncertainty,
+    LightGBMConstantSigma,
+    PGBMUncertainty,
+    RealMLPConstantSigma,
+    available,
+)
 from joblib import Parallel, delayed
 from scipy import stats
 from sklearn.neural_network import MLPRegressor
@@ -114,6 +120,8 @@ def contenders(skprob_params, piecewise_bins=None):
     }
     if available("catboost"):
         models["CatBoost"] = CatBoostUncertainty
+    if available("lightgbm"):
+        models["LightGBM + const sigma"] = LightGBMConstantSigma
     if available("pgbm"):
         models["PGBM"] = PGBMUncertainty
     if available("pytabkit"):
