@@ -36,8 +36,8 @@ _aten = torch.ops.aten
 #: computes its product transposed, ``(W^T X^T)^T``: MKL's batched product is slow for
 #: a narrow result. Five members, 50 inputs, float32, one thread: 256 rows to 2 outputs
 #: took 72 us as ``X W`` and 34 us transposed, the weight gradient 77 against 17 us;
-#: from 16 outputs on both forms cost about the same (``benchmarks/bench_encoding.py``
-#: times the whole step).
+#: from 16 outputs on both forms cost about the same. A default fit's epoch on the UCI
+#: power data: 0.91 times as long (``benchmarks/bench_output_layer.py``).
 NARROW_OUTPUTS = 16
 
 #: Each activation's backward pass, ``(grad_output, input, output) -> grad_input``: the
