@@ -27,6 +27,8 @@ residuals (``_peers.py``, the ``bench`` extra).
 
 import argparse
 import json
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -122,7 +124,8 @@ def contenders(skprob_params, piecewise_bins=None):
         models["CatBoost"] = CatBoostUncertainty
     if available("lightgbm"):
         models["LightGBM + const sigma"] = LightGBMConstantSigma
-    if available("pgbm"):
+    # PGBM compiles its split search with the C++ compiler torch's extensions use.
+    if available("pgbm") and shutil.which(os.environ.get("CXX", "c++")):
         models["PGBM"] = PGBMUncertainty
     if available("pytabkit"):
         models["RealMLP + const sigma"] = RealMLPConstantSigma
