@@ -15,7 +15,8 @@ benchmark runs without the ones that are not installed (``available`` says which
   scikit-learn build is compiled against numpy 1 and fails to import under numpy 2; the
   torch build compiles its split search (a C++ extension, ``ninja`` and a compiler) on
   first use and passes ``force_all_finite``, which scikit-learn 1.8 renamed
-  ``ensure_all_finite``: the peer translates that one keyword.
+  ``ensure_all_finite``: the peer translates that one keyword. ``bench_uci.py`` offers
+  it where a C++ compiler is found.
 - LightGBM at its defaults with a constant sigma: the RMS of the residuals on 20% of the
   training rows held out from a first fit, then the mean refitted on all of them. It
   stands for IBUG's mean, which is the boosted trees' own prediction.
