@@ -115,6 +115,7 @@ def contenders(skprob_params, piecewise_bins=None):
         "skprob (5 networks)": skprob(5),
         "skprob (5, periodic)": skprob(5, numeric_embedding="periodic"),
         "skprob (5, no encoding)": skprob(5, numeric_embedding="none"),
+        "skprob (5, no neighbours)": skprob(5, neighbor_correction="off"),
         "NGBoost": NGBoostDefault,
         "MLP + const sigma": lambda seed: ConstantSigma(
             make_pipeline(StandardScaler(), MLPRegressor(random_state=seed))

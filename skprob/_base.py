@@ -6,6 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy import sparse
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -16,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from ._feature_scale import warn_if_features_unscaled
+from ._neighbor_correction import fit_neighbor_correction, neighbor_shifts
 from ._stacklevel import user_stacklevel
 from ._training.data import ArrayData
 from ._training.denormals import flush_denormals
@@ -283,7 +285,82 @@ class BaseDistributionEstimator(BaseEstimator):
         self._store_training_results(
             net, family, used_validation, schedule, epochs_before, epochs
         )
+        self._fit_neighbor_correction(X, y_model, sample_weight, used_validation)
         return self
+
+    def _fit_neighbor_correction(self, X, y_model, sample_weight, used_validation):
+        """The regressors' neighbour correction (:mod:`skprob._neighbor_correction`),
+        chosen on the validation rows of this fit; none without them, for sparse rows
+        (distances in thousands of sparse columns say little, at a high cost) or for a
+        family that cannot be shifted."""
+        self._neighbor_correction = self.neighbor_correction_ = None
+        if (
+            getattr(self, "neighbor_correction", "off") == "off"
+            or not used_validation
+            or sparse.issparse(X)
+            or not self.family_.identity_location
+        ):
+            return
+        family = self.family_
+        raw = self._network_raw(X).to(torch.float64)
+        n_members, n_rows, n_raw = raw.shape
+        params = family.params_numpy(raw.reshape(-1, n_raw))
+        mean = np.asarray(family.moments(params)[0]).reshape(n_members, n_rows, -1)
+        y_model = np.asarray(y_model, dtype=np.float64).reshape(n_rows, -1)
+        residuals = y_model - mean
+        calibration = getattr(self.net_, "calibration_", None)
+
+        def validation_loss(member, rows, shift):
+            member_raw = raw[member, torch.as_tensor(rows)]
+            if shift is not None:
+                member_raw = family.shift_location(member_raw, torch.as_tensor(shift))
+            with torch.no_grad():
+                params = family.params(member_raw)
+                if calibration is not None:
+                    member_calibration = calibration[member].to(torch.float64)
+                    params = family.calibrate(
+                        params, member_calibration.expand(len(rows), -1)
+                    )
+                log_density = family.torch_distribution(params).log_prob(
+                    torch.as_tensor(y_model[rows])
+                )
+            return -log_density.numpy()
+
+        correction = fit_neighbor_correction(
+            self._scaled_features(X),
+            residuals,
+            sample_weight,
+            self.net_.validation_rows_,
+            validation_loss,
+        )
+        if correction is not None:
+            self._neighbor_correction = correction
+            self.neighbor_correction_ = {
+                name: correction[name] for name in ("bandwidth", "prior")
+            }
+
+    def _scaled_features(self, X):
+        """Dense ``X`` through the network's feature map, as numpy (the features the
+        neighbour correction measures distances in)."""
+        module = self.net_.module_
+        feature_map = module.feature_map
+        if feature_map is None:
+            return np.asarray(X, dtype=np.float32)
+        parameter = next(module.parameters())
+        rows = self.net_.predict_batch_size
+        with torch.no_grad():
+            return np.concatenate(
+                [
+                    feature_map(
+                        torch.as_tensor(X[start : start + rows]).to(
+                            parameter.device, parameter.dtype
+                        )
+                    )
+                    .cpu()
+                    .numpy()
+                    for start in range(0, len(X), rows)
+                ]
+            )
 
     def _structure(self):
         """The parameters that define the model (see ``_TRAINING_PARAMETERS``)."""
@@ -427,11 +504,26 @@ class BaseDistributionEstimator(BaseEstimator):
     # -- prediction ---------------------------------------------------------------------
 
     def _raw_predictions(self, X):
-        """Raw outputs ``(n_members, n_samples, n_raw)`` for ``X`` (CPU), checked finite."""
+        """Raw outputs ``(n_members, n_samples, n_raw)`` for ``X`` (CPU), checked
+        finite, each member's location shifted by its neighbour correction."""
         check_is_fitted(self)
         X = validate_data(
             self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
         )
+        raw = self._network_raw(X)
+        correction = getattr(self, "_neighbor_correction", None)
+        if correction is None:
+            return raw
+        shifts = neighbor_shifts(correction, self._scaled_features(X))
+        n_members, n_samples, n_raw = raw.shape
+        shifted = self.family_.shift_location(
+            raw.reshape(-1, n_raw),
+            torch.as_tensor(shifts, dtype=raw.dtype).reshape(n_members * n_samples, -1),
+        )
+        return shifted.reshape(n_members, n_samples, n_raw)
+
+    def _network_raw(self, X):
+        """The networks' raw outputs for validated ``X``, checked finite."""
         module = self.net_.module_
         batch_rows = min(X.shape[0], self.net_.predict_batch_size)
         n_threads = resolve_n_threads(

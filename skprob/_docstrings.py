@@ -146,6 +146,22 @@ default="piecewise_linear"
         (architecture, ``n_estimators``, the family) must stay as fitted. ``partial_fit``
         always continues."""
 
+_NEIGHBOR_CORRECTION_PARAMETER = """\
+neighbor_correction : {"auto", "off"}, default="auto"
+        With ``"auto"`` and a validation split (dense X), each member's location is
+        moved by a kernel-weighted mean of its training residuals at the row's 16
+        nearest training rows (in the scaled features), ``sum_j w_j r_j / (prior +
+        sum_j w_j)`` with ``w_j = exp(-(d_j / h)^2)``; the bandwidth ``h`` and the
+        ``prior`` are chosen on the validation rows, or no shift where none helps them
+        (``neighbor_correction_`` says which). A network's smooth mean leaves structure
+        in its residuals that nearby rows share, and rows repeated in the data are
+        predicted by their neighbours' values: on the UCI sets it lowered the RMSE of
+        power by 4% and of wine by 11%, and the NLL of all four
+        (``benchmarks/README.md``). The model then stores the training rows' scaled
+        features and each member's residuals, and each prediction searches their
+        neighbours. ``"off"``: the networks alone, and a model file without training
+        rows."""
+
 _COMMON_ATTRIBUTES = """\
 n_features_in_ : int
         Number of features seen during fit.
@@ -178,6 +194,12 @@ n_outputs_ : int
     target_loc_, target_scale_ : ndarray of shape ``(n_outputs_,)``
         Weighted mean and standard deviation used to standardise y."""
 
+_NEIGHBOR_CORRECTION_ATTRIBUTES = """\
+neighbor_correction_ : dict or None
+        The neighbour correction chosen on the validation rows, ``{"bandwidth": h,
+        "prior": prior}``, or None where the fit made none (see
+        ``neighbor_correction``)."""
+
 
 def fill_doc(cls):
     """Fill the shared parameter and attribute sections into ``cls.__doc__``."""
@@ -185,5 +207,7 @@ def fill_doc(cls):
         common_parameters=_COMMON_PARAMETERS,
         common_attributes=_COMMON_ATTRIBUTES,
         regressor_attributes=_REGRESSOR_ATTRIBUTES,
+        neighbor_correction_parameter=_NEIGHBOR_CORRECTION_PARAMETER,
+        neighbor_correction_attributes=_NEIGHBOR_CORRECTION_ATTRIBUTES,
     )
     return cls

@@ -52,6 +52,10 @@ __all__ = [
 ]
 
 
+#: The ``neighbor_correction`` parameter's constraint (:mod:`skprob._neighbor_correction`).
+NEIGHBOR_CORRECTION_CONSTRAINT = {"neighbor_correction": [StrOptions({"auto", "off"})]}
+
+
 class BaseDistributionRegressor(RegressorMixin, BaseDistributionEstimator):
     """The base of every regressor: encoded targets, a family, ``return_std``.
 
@@ -269,11 +273,13 @@ class GaussianRegressor(BaseDistributionRegressor):
     Parameters
     ----------
     {common_parameters}
+    {neighbor_correction_parameter}
 
     Attributes
     ----------
     {common_attributes}
     {regressor_attributes}
+    {neighbor_correction_attributes}
 
     See Also
     --------
@@ -293,6 +299,64 @@ class GaussianRegressor(BaseDistributionRegressor):
     >>> bool((dist.interval(0.9)[0] < dist.mean()).all())
     True
     """
+
+    _parameter_constraints = {
+        **BaseDistributionRegressor._parameter_constraints,
+        **NEIGHBOR_CORRECTION_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(50, 50),
+        *,
+        n_estimators=5,
+        activation="relu",
+        feature_scaling="robust",
+        numeric_embedding="piecewise_linear",
+        optimizer="adam",
+        learning_rate="auto",
+        momentum=0.9,
+        nesterov=False,
+        batch_size="auto",
+        max_epochs="auto",
+        weight_decay="auto",
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change="auto",
+        tol=1e-4,
+        random_state=None,
+        device="cpu",
+        n_threads=None,
+        compute_dtype="auto",
+        verbose=0,
+        warm_start=False,
+        neighbor_correction="auto",
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            n_estimators=n_estimators,
+            activation=activation,
+            feature_scaling=feature_scaling,
+            numeric_embedding=numeric_embedding,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            nesterov=nesterov,
+            batch_size=batch_size,
+            max_epochs=max_epochs,
+            weight_decay=weight_decay,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            random_state=random_state,
+            device=device,
+            n_threads=n_threads,
+            compute_dtype=compute_dtype,
+            verbose=verbose,
+            warm_start=warm_start,
+        )
+        self.neighbor_correction = neighbor_correction
 
 
 @fill_doc
@@ -319,6 +383,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
     Parameters
     ----------
     {common_parameters}
+    {neighbor_correction_parameter}
     variance_link : {{"softplus", "exp", "square"}}, default="softplus"
         The positive map ``g``. ``"square"`` is the seeds' ``sigma^2 = f2[x]^2``;
         ``"softplus"`` is the stable default: linear growth, no vanishing gradient at 0.
@@ -331,6 +396,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
     ----------
     {common_attributes}
     {regressor_attributes}
+    {neighbor_correction_attributes}
 
     See Also
     --------
@@ -356,6 +422,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
         **BaseDistributionRegressor._parameter_constraints,
         "variance_link": [StrOptions(set(POSITIVE_LINKS))],
         "variance_floor": [Interval(Real, 0, None, closed="neither")],
+        **NEIGHBOR_CORRECTION_CONSTRAINT,
     }
 
     def __init__(
@@ -385,6 +452,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
         warm_start=False,
         variance_link="softplus",
         variance_floor=1e-6,
+        neighbor_correction="auto",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -412,6 +480,7 @@ class HeteroscedasticRegressor(BaseDistributionRegressor):
         )
         self.variance_link = variance_link
         self.variance_floor = variance_floor
+        self.neighbor_correction = neighbor_correction
 
     def _make_family(self):
         return Normal(
@@ -497,6 +566,7 @@ class DistributionRegressor(BaseDistributionRegressor):
     Parameters
     ----------
     {common_parameters}
+    {neighbor_correction_parameter}
     distribution : {{"normal", "multivariate_normal", "laplace", "student_t", "lognormal", \
 "gamma", "beta", "weibull", "exponential", "poisson", "negative_binomial", \
 "zero_inflated_poisson", "zero_inflated_negative_binomial"}}, DistributionFamily \
@@ -521,6 +591,7 @@ subclass or instance, default="normal"
     ----------
     {common_attributes}
     {regressor_attributes}
+    {neighbor_correction_attributes}
 
     See Also
     --------
@@ -561,6 +632,7 @@ subclass or instance, default="normal"
         **BaseDistributionRegressor._parameter_constraints,
         "distribution": [StrOptions(set(DISTRIBUTIONS)), *DISTRIBUTION_CONSTRAINT],
         "dispersion": [StrOptions({"per_row", "constant"})],
+        **NEIGHBOR_CORRECTION_CONSTRAINT,
     }
 
     def __init__(
@@ -590,6 +662,7 @@ subclass or instance, default="normal"
         warm_start=False,
         distribution="normal",
         dispersion="per_row",
+        neighbor_correction="auto",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -617,6 +690,7 @@ subclass or instance, default="normal"
         )
         self.distribution = distribution
         self.dispersion = dispersion
+        self.neighbor_correction = neighbor_correction
 
     def _make_family(self):
         family = build_family(self.distribution, DISTRIBUTIONS, self.n_outputs_, self)
@@ -667,6 +741,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
     Parameters
     ----------
     {common_parameters}
+    {neighbor_correction_parameter}
     variance_link : {{"softplus", "exp", "square"}}, default="softplus"
         The positive map ``g`` of every component's variance.
     variance_floor : float, default=1e-6
@@ -681,6 +756,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
     ----------
     {common_attributes}
     {regressor_attributes}
+    {neighbor_correction_attributes}
 
     See Also
     --------
@@ -734,6 +810,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
         variance_link="softplus",
         variance_floor=1e-6,
         n_components=3,
+        neighbor_correction="auto",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -760,6 +837,7 @@ class MixtureDensityRegressor(HeteroscedasticRegressor):
             warm_start=warm_start,
             variance_link=variance_link,
             variance_floor=variance_floor,
+            neighbor_correction=neighbor_correction,
         )
         self.n_components = n_components
 

@@ -14,12 +14,12 @@ from skprob._training.data import ArrayData
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-def _fitted(n_rows=20000, n_features=20):
+def _fitted(n_rows=20000, n_features=20, **params):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(n_rows, n_features)).astype(np.float32)
     y = X[:, 0] + rng.normal(size=n_rows)
-    model = HeteroscedasticRegressor(max_epochs=2, random_state=0).fit(X, y)
-    return model, X, y
+    model = HeteroscedasticRegressor(max_epochs=2, random_state=0, **params)
+    return model.fit(X, y), X, y
 
 
 def _n_weight_bytes(model):
@@ -27,7 +27,7 @@ def _n_weight_bytes(model):
 
 
 def test_model_file_holds_no_training_row_and_little_beyond_the_weights():
-    model, X, y = _fitted()
+    model, X, y = _fitted(neighbor_correction="off")
     data = pickle.dumps(model)
     # The weights, Adam's two moments (kept for further training, as MLPRegressor
     # keeps its optimizer) and the optimizer's own reference: about 4x the weights.
@@ -37,6 +37,19 @@ def test_model_file_holds_no_training_row_and_little_beyond_the_weights():
         assert X[row].tobytes() not in data
         assert X[row].astype(np.float64).tobytes() not in data
     assert y[:4].tobytes() not in data
+
+
+def test_the_neighbor_correction_adds_its_rows_and_residuals_to_the_file():
+    model, X, _ = _fitted()
+    assert model.neighbor_correction_ is not None  # two epochs leave a trend to read
+    off, _, _ = _fitted(neighbor_correction="off")
+    # float32 scaled features, each member's residual and each row's weight.
+    n_rows, n_features = X.shape
+    stored = 4 * n_rows * (n_features + model.n_estimators + 1)
+    extra = len(pickle.dumps(model)) - len(pickle.dumps(off))
+    assert stored <= extra < stored + 10_000
+    # The features as the network sees them (robustly scaled), not as given.
+    assert X[0].tobytes() not in pickle.dumps(model)
 
 
 def test_loaded_model_predicts_the_same_and_keeps_one_buffer_of_weights():

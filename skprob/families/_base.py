@@ -39,6 +39,11 @@ class DistributionFamily(ABC):
     scale_params = ("scale",)
     #: Parameters on the log scale of y (a log-normal's mu): they shift by ``log b``.
     log_location_params = ()
+    #: Whether the first ``n_targets`` raw outputs are the location in the units y
+    #: trains in (the identity link), so that :meth:`shift_location` moves the whole
+    #: distribution along y: the regressors' neighbour correction
+    #: (:mod:`skprob._neighbor_correction`) shifts such families only.
+    identity_location = False
     #: Where y lives: ``"real"`` targets are standardised for training; ``"positive"``
     #: ones (y > 0) are divided by their weighted mean, which keeps them positive;
     #: ``"count"`` ones (y >= 0) train as they are, since a count's variance is tied to
@@ -160,6 +165,13 @@ class DistributionFamily(ABC):
         """``params`` (of :meth:`params`) after the calibration of each row's member,
         ``calibration`` of shape ``(n_rows, c)``."""
         return params
+
+    def shift_location(self, raw, shift):
+        """``raw`` with the distribution moved by ``shift`` ``(n_rows, n_targets)``
+        along y (for families with :attr:`identity_location`)."""
+        shifted = raw.clone()
+        shifted[:, : self.n_targets] += shift
+        return shifted
 
     def ensemble_distribution(self, params):
         """The equal-weight mixture of the members' distributions; ``params`` have the

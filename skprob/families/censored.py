@@ -53,6 +53,9 @@ class Censored:
     tensor([2.0000, 2.0000, 0.1454])
     """
 
+    #: A censored row's target is a bound, not a value: it leaves no residual.
+    identity_location = False
+
     def __init__(self, family, log_time_scale=0.0):
         self.family = family
         self.log_time_scale = float(log_time_scale)

@@ -37,6 +37,8 @@ class Laplace(DistributionFamily):
     tensor([1.6931])
     """
 
+    identity_location = True
+
     def __init__(self, n_targets, scale_link="softplus", scale_floor=1e-3):
         self.n_targets = n_targets
         self.scale_link = scale_link

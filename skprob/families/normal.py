@@ -45,6 +45,8 @@ class Normal(DistributionFamily):
     tensor([0.9189])
     """
 
+    identity_location = True
+
     def __init__(
         self,
         n_targets,

@@ -49,6 +49,8 @@ class NormalMixture(DistributionFamily):
     """
 
     n_targets = 1
+    #: Every component's mean moves by a shift of the distribution.
+    identity_location = True
 
     def __init__(self, n_components, variance_link="softplus", variance_floor=1e-6):
         self.n_components = n_components
@@ -63,6 +65,12 @@ class NormalMixture(DistributionFamily):
     def _split(self, raw):
         k = self.n_components
         return raw[:, :k], raw[:, k : 2 * k], raw[:, 2 * k :]
+
+    def shift_location(self, raw, shift):
+        k = self.n_components
+        shifted = raw.clone()
+        shifted[:, k : 2 * k] += shift
+        return shifted
 
     def _variance(self, raw_variance):
         return self._link(raw_variance) + self.variance_floor

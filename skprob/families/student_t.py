@@ -56,6 +56,8 @@ class StudentT(DistributionFamily):
     tensor([[2.7031]])
     """
 
+    identity_location = True
+
     def __init__(self, n_targets, scale_link="softplus", scale_floor=1e-3, min_df=2.01):
         self.n_targets = n_targets
         self.scale_link = scale_link

@@ -1,0 +1,136 @@
+"""The regressors' neighbour correction: each member's mean moved by its training
+residuals near the row.
+
+A network's mean is smooth, and it leaves structure in its training residuals that
+nearby rows share: a region it underfits, a row measured twice. For a row ``x`` each
+member adds to its location the kernel-weighted mean of its own residuals
+``r_j = y_j - mu(x_j)`` at the ``K`` nearest training rows,
+
+    shift(x) = sum_j w_j r_j / (prior + sum_j w_j),  w_j = s_j exp(-(d_j / h)^2),
+
+with ``d_j`` the distance in the network's scaled features (root mean square over the
+features, so that ``h`` does not grow with their number), ``s_j`` the sample weights
+(mean 1) and ``prior`` the weight of a zero shift. The bandwidth ``h`` and the prior
+are chosen by the family's NLL on the members' validation rows, each member's shifts
+computed from its own training rows alone, among a small grid and "no shift": where
+nearby residuals say nothing about a row's error, the correction turns itself off. It
+is kernel regression on the residuals (Nadaraya-Watson), the retrieval of TabR
+(Gorishniy et al. 2024) without a learned space. On the UCI sets, 20 splits
+(``benchmarks/README.md``): power's RMSE 3.57 -> 3.42 and wine's 0.62 -> 0.55 (a
+quarter of wine's test rows repeat a training row), NLL lower on all four.
+
+The fitted model keeps what the shifts need: the training rows' scaled features and
+each member's residuals.
+"""
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+__all__ = ["fit_neighbor_correction", "neighbor_shifts"]
+
+#: Neighbours a row averages over.
+N_NEIGHBORS = 16
+
+#: The bandwidths ``h`` tried, in root-mean-square distance of the scaled features
+#: (robustly scaled features spread about 1 a column).
+BANDWIDTHS = (0.01, 0.03, 0.1, 0.3, 1.0)
+
+#: The prior weights of a zero shift tried (a neighbour at distance 0 weighs 1).
+PRIORS = (0.1, 0.3, 1.0, 3.0)
+
+#: The validation rows of each member that choose the bandwidth and prior: two numbers
+#: need no more, and the neighbour search is the cost.
+MAX_SELECTION_ROWS = 2_000
+
+#: Rows whose neighbours are searched at once (bounds the memory of a prediction).
+QUERY_BATCH_ROWS = 16_384
+
+
+def _index(features):
+    return NearestNeighbors(n_neighbors=min(N_NEIGHBORS, len(features))).fit(features)
+
+
+def _kernel_shift(distances, residuals, weights, bandwidth, prior):
+    """``sum w r / (prior + sum w)`` over the neighbours (axis 1 of ``distances``);
+    ``residuals`` ``(..., n_rows, k, n_targets)``, the result ``(..., n_rows,
+    n_targets)``."""
+    kernel = weights * np.exp(-np.square(distances / bandwidth))
+    total = (kernel[..., None] * residuals).sum(axis=-2)
+    return total / (prior + kernel.sum(axis=-1))[..., None]
+
+
+def fit_neighbor_correction(
+    features, residuals, sample_weight, validation_rows, validation_loss
+):
+    """Choose the bandwidth and prior on the validation rows, or no correction.
+
+    Parameters
+    ----------
+    features : ndarray of shape (n_rows, n_features)
+        The training rows in the network's scaled features.
+    residuals : ndarray of shape (n_members, n_rows, n_targets)
+        Each member's ``y - mean`` on every training row, in the units it trains in.
+    sample_weight : ndarray of shape (n_rows,)
+    validation_rows : ndarray of shape (n_members, n_valid)
+        Each member's validation rows; its other rows are its training rows.
+    validation_loss : callable
+        ``validation_loss(member, rows, shift)``: the member's NLL ``(len(rows),)`` of
+        the rows with its location moved by ``shift`` (None: not moved). The family's
+        own loss judges the shift: a shift that lowers the squared error can still
+        cost density, where a mixture has put its modes on the values y takes.
+
+    Returns
+    -------
+    dict or None
+        The correction's state (plain arrays and floats: a model file stores it as
+        data), or None where no shift beats none on the validation rows.
+    """
+    n_rows, n_features = features.shape
+    scaled = (features / np.sqrt(n_features)).astype(np.float32)
+    weights = sample_weight / sample_weight.mean()
+    grid = [(h, prior) for h in BANDWIDTHS for prior in PRIORS]
+    losses = np.zeros(len(grid))
+    no_shift = 0.0
+    for member, valid in enumerate(np.asarray(validation_rows)):
+        train = np.setdiff1d(np.arange(n_rows), valid)
+        # ShuffleSplit's validation rows come in random order: the first are a sample.
+        valid = valid[:MAX_SELECTION_ROWS]
+        distances, neighbors = _index(scaled[train]).kneighbors(scaled[valid])
+        neighbor_rows = train[neighbors]
+        near = residuals[member][neighbor_rows]
+        row_weight = weights[valid]
+        no_shift += float(row_weight @ validation_loss(member, valid, None))
+        for i, (bandwidth, prior) in enumerate(grid):
+            shift = _kernel_shift(distances, near, weights[neighbor_rows], bandwidth, prior)
+            losses[i] += float(row_weight @ validation_loss(member, valid, shift))
+    best = int(np.argmin(losses))
+    if not losses[best] < no_shift:
+        return None
+    bandwidth, prior = grid[best]
+    return {
+        "features": scaled,
+        "residuals": residuals.astype(np.float32),
+        "weights": weights.astype(np.float32),
+        "bandwidth": float(bandwidth),
+        "prior": float(prior),
+    }
+
+
+def neighbor_shifts(correction, features):
+    """Each member's shift of the location for rows ``features`` (scaled as at fit),
+    ``(n_members, n_rows, n_targets)``."""
+    scaled = (features / np.sqrt(features.shape[1])).astype(np.float32)
+    index = _index(correction["features"])
+    residuals, weights = correction["residuals"], correction["weights"]
+    shifts = np.empty((len(residuals), len(scaled), residuals.shape[2]), np.float64)
+    for start in range(0, len(scaled), QUERY_BATCH_ROWS):
+        rows = slice(start, start + QUERY_BATCH_ROWS)
+        distances, neighbors = index.kneighbors(scaled[rows])
+        shifts[:, rows] = _kernel_shift(
+            distances,
+            residuals[:, neighbors],
+            weights[neighbors],
+            correction["bandwidth"],
+            correction["prior"],
+        )
+    return shifts
