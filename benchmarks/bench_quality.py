@@ -189,6 +189,8 @@ def evaluate_classification(X, y, repeats):
 
 
 def print_scores(title, scores, best_by):
+    if not scores:  # --models named none of this table's contenders
+        return
     metrics = list(next(iter(scores.values())))
     width = max(len(name) for name in scores) + 2
     print(f"\n{title}")
