@@ -200,3 +200,18 @@ def test_float32_rows_and_several_outputs_are_corrected_per_output():
         np.sqrt((error_off**2).mean(axis=0)),
     )
     assert (rmse_on < 0.5 * rmse_off).all()
+
+
+class _FixedLaplace(Laplace):
+    """A user's family that does not declare its location on y's scale."""
+
+    identity_location = False
+
+
+@pytest.mark.parametrize("family, corrected", [(Laplace, True), (_FixedLaplace, False)])
+def test_a_users_family_opts_in_by_its_identity_location(family, corrected):
+    X, y, _ = _repeated_rows()
+    model = DistributionRegressor(
+        distribution=family, n_estimators=2, hidden_layer_sizes=(16,), random_state=0
+    ).fit(X, y)
+    assert (model.neighbor_correction_ is not None) == corrected
