@@ -42,6 +42,12 @@ PRIORS = (0.1, 0.3, 1.0, 3.0)
 #: need no more, and the neighbour search is the cost.
 MAX_SELECTION_ROWS = 2_000
 
+#: The least gain in validation NLL, in nats a validation row, for which a correction
+#: is kept: below it the shifts are too small to matter (a bandwidth far below the
+#: distances between rows leaves every weight near 0), and a model that keeps them
+#: pays for the stored rows and the search at every prediction for nothing.
+MIN_GAIN_PER_ROW = 1e-3
+
 #: Rows whose neighbours are searched at once (bounds the memory of a prediction).
 QUERY_BATCH_ROWS = 16_384
 
@@ -83,14 +89,15 @@ def fit_neighbor_correction(
     -------
     dict or None
         The correction's state (plain arrays and floats: a model file stores it as
-        data), or None where no shift beats none on the validation rows.
+        data), or None where no shift beats none on the validation rows by
+        :data:`MIN_GAIN_PER_ROW`.
     """
     n_rows, n_features = features.shape
     scaled = (features / np.sqrt(n_features)).astype(np.float32)
     weights = sample_weight / sample_weight.mean()
     grid = [(h, prior) for h in BANDWIDTHS for prior in PRIORS]
     losses = np.zeros(len(grid))
-    no_shift = 0.0
+    no_shift = total_weight = 0.0
     for member, valid in enumerate(np.asarray(validation_rows)):
         train = np.setdiff1d(np.arange(n_rows), valid)
         # ShuffleSplit's validation rows come in random order: the first are a sample.
@@ -99,12 +106,13 @@ def fit_neighbor_correction(
         neighbor_rows = train[neighbors]
         near = residuals[member][neighbor_rows]
         row_weight = weights[valid]
+        total_weight += float(row_weight.sum())
         no_shift += float(row_weight @ validation_loss(member, valid, None))
         for i, (bandwidth, prior) in enumerate(grid):
             shift = _kernel_shift(distances, near, weights[neighbor_rows], bandwidth, prior)
             losses[i] += float(row_weight @ validation_loss(member, valid, shift))
     best = int(np.argmin(losses))
-    if not losses[best] < no_shift:
+    if not no_shift - losses[best] > MIN_GAIN_PER_ROW * total_weight:
         return None
     bandwidth, prior = grid[best]
     return {

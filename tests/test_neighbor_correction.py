@@ -17,6 +17,7 @@ from skprob import (
 )
 from skprob._neighbor_correction import (
     BANDWIDTHS,
+    MIN_GAIN_PER_ROW,
     PRIORS,
     fit_neighbor_correction,
     neighbor_shifts,
@@ -86,6 +87,23 @@ def test_residuals_far_from_every_row_choose_no_correction():
         )
         is None
     )
+
+
+@pytest.mark.parametrize("gain, kept", [(0.3 * MIN_GAIN_PER_ROW, False), (0.01, True)])
+def test_a_correction_is_kept_only_for_a_gain_worth_its_cost(gain, kept):
+    rng = np.random.RandomState(0)
+    features = rng.normal(size=(100, 2))
+    residuals = rng.normal(size=(2, 100, 1))
+    validation_rows = np.stack([rng.permutation(100)[:10] for _ in range(2)])
+
+    def loss(member, rows, shift):
+        # Every shift gains ``gain`` nats a row over none.
+        return np.ones(len(rows)) - (0.0 if shift is None else gain)
+
+    correction = fit_neighbor_correction(
+        features, residuals, 2 * np.ones(100), validation_rows, loss
+    )
+    assert (correction is not None) == kept
 
 
 def test_shifts_are_the_kernel_weighted_residual_means_written_plainly():
