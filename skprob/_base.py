@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from ._feature_scale import warn_if_features_unscaled
-from ._neighbor_correction import fit_neighbor_correction, neighbor_shifts
+from ._neighbor_correction import fit_neighbor_correction, neighbor_adjustments
 from ._stacklevel import user_stacklevel
 from ._training.data import ArrayData
 from ._training.denormals import flush_denormals
@@ -310,7 +310,7 @@ class BaseDistributionEstimator(BaseEstimator):
         residuals = y_model - mean
         calibration = getattr(self.net_, "calibration_", None)
 
-        def validation_loss(member, rows, shift):
+        def validation_loss(member, rows, shift, variance_factor):
             member_raw = raw[member, torch.as_tensor(rows)]
             if shift is not None:
                 member_raw = family.shift_location(member_raw, torch.as_tensor(shift))
@@ -321,6 +321,8 @@ class BaseDistributionEstimator(BaseEstimator):
                     params = family.calibrate(
                         params, member_calibration.expand(len(rows), -1)
                     )
+                if variance_factor is not None:
+                    params = _scale_spread(family, params, variance_factor)
                 log_density = family.torch_distribution(params).log_prob(
                     torch.as_tensor(y_model[rows])
                 )
@@ -336,7 +338,7 @@ class BaseDistributionEstimator(BaseEstimator):
         if correction is not None:
             self._neighbor_correction = correction
             self.neighbor_correction_ = {
-                name: correction[name] for name in ("bandwidth", "prior")
+                name: correction[name] for name in ("bandwidth", "prior", "spread")
             }
 
     def _scaled_features(self, X):
@@ -505,7 +507,8 @@ class BaseDistributionEstimator(BaseEstimator):
 
     def _raw_predictions(self, X):
         """Raw outputs ``(n_members, n_samples, n_raw)`` for ``X`` (CPU), checked
-        finite, each member's location shifted by its neighbour correction."""
+        finite, each member's location shifted by its neighbour correction; and each
+        row's factor on the variance (None without a correction)."""
         check_is_fitted(self)
         X = validate_data(
             self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
@@ -513,14 +516,14 @@ class BaseDistributionEstimator(BaseEstimator):
         raw = self._network_raw(X)
         correction = getattr(self, "_neighbor_correction", None)
         if correction is None:
-            return raw
-        shifts = neighbor_shifts(correction, self._scaled_features(X))
+            return raw, None
+        shifts, factors = neighbor_adjustments(correction, self._scaled_features(X))
         n_members, n_samples, n_raw = raw.shape
         shifted = self.family_.shift_location(
             raw.reshape(-1, n_raw),
             torch.as_tensor(shifts, dtype=raw.dtype).reshape(n_members * n_samples, -1),
         )
-        return shifted.reshape(n_members, n_samples, n_raw)
+        return shifted.reshape(n_members, n_samples, n_raw), factors
 
     def _network_raw(self, X):
         """The networks' raw outputs for validated ``X``, checked finite."""
@@ -548,7 +551,7 @@ class BaseDistributionEstimator(BaseEstimator):
 
         Returns a dict of tensors of shape ``(n_members, n_samples, ...)``.
         """
-        raw = self._raw_predictions(X)
+        raw, variance_factors = self._raw_predictions(X)
         n_members, n_samples, n_raw = raw.shape
         with torch.no_grad():
             params = self.family_.params(raw.reshape(-1, n_raw))
@@ -560,6 +563,9 @@ class BaseDistributionEstimator(BaseEstimator):
                 params = self.family_.calibrate(
                     params, calibration.reshape(n_members * n_samples, -1)
                 )
+            if variance_factors is not None:
+                factors = np.tile(variance_factors, n_members)
+                params = _scale_spread(self.family_, params, factors)
         return {
             name: value.reshape(n_members, n_samples, *value.shape[1:])
             for name, value in params.items()
@@ -573,3 +579,15 @@ class BaseDistributionEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _scale_spread(family, params, variance_factor):
+    """``params`` with each row's variance times ``variance_factor`` ``(n_rows,)``:
+    the family's scale parameters (``scale_params``) times its square root."""
+    factor = torch.as_tensor(np.sqrt(variance_factor))
+    scaled = dict(params)
+    for name in family.scale_params:
+        value = params[name]
+        row_factor = factor.to(value.dtype).reshape(-1, *([1] * (value.ndim - 1)))
+        scaled[name] = value * row_factor
+    return scaled

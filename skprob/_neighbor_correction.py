@@ -26,7 +26,7 @@ each member's residuals.
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-__all__ = ["fit_neighbor_correction", "neighbor_shifts"]
+__all__ = ["fit_neighbor_correction", "neighbor_adjustments"]
 
 #: Neighbours a row averages over.
 N_NEIGHBORS = 16
@@ -37,6 +37,12 @@ BANDWIDTHS = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 #: The prior weights of a zero shift tried (a neighbour at distance 0 weighs 1).
 PRIORS = (0.1, 0.3, 1.0, 3.0)
+
+#: The factors ``beta`` tried for the variance after the shift: each member's variance
+#: times ``(prior + beta W) / (prior + W)``, ``W`` the row's kernel mass. A row read off
+#: a close twin (``W`` large) keeps ``beta`` of its variance; a row with no near
+#: neighbour keeps all of it. 1 leaves the spread as the network has it.
+SPREAD_FACTORS = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)
 
 #: The validation rows of each member that choose the bandwidth and prior: two numbers
 #: need no more, and the neighbour search is the cost.
@@ -56,13 +62,22 @@ def _index(features):
     return NearestNeighbors(n_neighbors=min(N_NEIGHBORS, len(features))).fit(features)
 
 
-def _kernel_shift(distances, residuals, weights, bandwidth, prior):
-    """``sum w r / (prior + sum w)`` over the neighbours (axis 1 of ``distances``);
-    ``residuals`` ``(..., n_rows, k, n_targets)``, the result ``(..., n_rows,
-    n_targets)``."""
-    kernel = weights * np.exp(-np.square(distances / bandwidth))
+def _kernel(distances, weights, bandwidth):
+    return weights * np.exp(-np.square(distances / bandwidth))
+
+
+def _kernel_shift(kernel, residuals, prior):
+    """``sum w r / (prior + sum w)`` over the neighbours (the last axis of
+    ``kernel``); ``residuals`` ``(..., n_rows, k, n_targets)``, the result ``(...,
+    n_rows, n_targets)``."""
     total = (kernel[..., None] * residuals).sum(axis=-2)
     return total / (prior + kernel.sum(axis=-1))[..., None]
+
+
+def _variance_factor(kernel, prior, spread):
+    """``(prior + spread W) / (prior + W)`` for each row, ``W`` its kernel mass."""
+    mass = kernel.sum(axis=-1)
+    return (prior + spread * mass) / (prior + mass)
 
 
 def fit_neighbor_correction(
@@ -80,10 +95,12 @@ def fit_neighbor_correction(
     validation_rows : ndarray of shape (n_members, n_valid)
         Each member's validation rows; its other rows are its training rows.
     validation_loss : callable
-        ``validation_loss(member, rows, shift)``: the member's NLL ``(len(rows),)`` of
-        the rows with its location moved by ``shift`` (None: not moved). The family's
-        own loss judges the shift: a shift that lowers the squared error can still
-        cost density, where a mixture has put its modes on the values y takes.
+        ``validation_loss(member, rows, shift, variance_factor)``: the member's NLL
+        ``(len(rows),)`` of the rows with its location moved by ``shift`` (None: not
+        moved) and its variance times ``variance_factor`` ``(len(rows),)`` (None:
+        kept). The family's own loss judges the shift: a shift that lowers the squared
+        error can still cost density, where a mixture has put its modes on the values
+        y takes. The bandwidth and prior are chosen first, then the spread.
 
     Returns
     -------
@@ -98,6 +115,7 @@ def fit_neighbor_correction(
     grid = [(h, prior) for h in BANDWIDTHS for prior in PRIORS]
     losses = np.zeros(len(grid))
     no_shift = total_weight = 0.0
+    searched = []
     for member, valid in enumerate(np.asarray(validation_rows)):
         train = np.setdiff1d(np.arange(n_rows), valid)
         # ShuffleSplit's validation rows come in random order: the first are a sample.
@@ -106,39 +124,51 @@ def fit_neighbor_correction(
         neighbor_rows = train[neighbors]
         near = residuals[member][neighbor_rows]
         row_weight = weights[valid]
+        searched.append((valid, distances, weights[neighbor_rows], near, row_weight))
         total_weight += float(row_weight.sum())
-        no_shift += float(row_weight @ validation_loss(member, valid, None))
+        no_shift += float(row_weight @ validation_loss(member, valid, None, None))
         for i, (bandwidth, prior) in enumerate(grid):
-            shift = _kernel_shift(distances, near, weights[neighbor_rows], bandwidth, prior)
-            losses[i] += float(row_weight @ validation_loss(member, valid, shift))
+            kernel = _kernel(distances, weights[neighbor_rows], bandwidth)
+            shift = _kernel_shift(kernel, near, prior)
+            losses[i] += float(row_weight @ validation_loss(member, valid, shift, None))
     best = int(np.argmin(losses))
     if not no_shift - losses[best] > MIN_GAIN_PER_ROW * total_weight:
         return None
     bandwidth, prior = grid[best]
+    spread_losses = np.zeros(len(SPREAD_FACTORS))
+    for member, (valid, distances, near_weights, near, row_weight) in enumerate(searched):
+        kernel = _kernel(distances, near_weights, bandwidth)
+        shift = _kernel_shift(kernel, near, prior)
+        for i, spread in enumerate(SPREAD_FACTORS):
+            factor = _variance_factor(kernel, prior, spread)
+            loss = validation_loss(member, valid, shift, factor)
+            spread_losses[i] += float(row_weight @ loss)
     return {
         "features": scaled,
         "residuals": residuals.astype(np.float32),
         "weights": weights.astype(np.float32),
         "bandwidth": float(bandwidth),
         "prior": float(prior),
+        "spread": float(SPREAD_FACTORS[int(np.argmin(spread_losses))]),
     }
 
 
-def neighbor_shifts(correction, features):
-    """Each member's shift of the location for rows ``features`` (scaled as at fit),
-    ``(n_members, n_rows, n_targets)``."""
+def neighbor_adjustments(correction, features):
+    """For rows ``features`` (scaled as at fit): each member's shift of the location,
+    ``(n_members, n_rows, n_targets)``, and each row's factor on the variance,
+    ``(n_rows,)``."""
     scaled = (features / np.sqrt(features.shape[1])).astype(np.float32)
     index = _index(correction["features"])
     residuals, weights = correction["residuals"], correction["weights"]
+    bandwidth, prior = correction["bandwidth"], correction["prior"]
+    # Models fitted before the spread was chosen keep the networks' variance.
+    spread = correction.get("spread", 1.0)
     shifts = np.empty((len(residuals), len(scaled), residuals.shape[2]), np.float64)
+    factors = np.empty(len(scaled), np.float64)
     for start in range(0, len(scaled), QUERY_BATCH_ROWS):
         rows = slice(start, start + QUERY_BATCH_ROWS)
         distances, neighbors = index.kneighbors(scaled[rows])
-        shifts[:, rows] = _kernel_shift(
-            distances,
-            residuals[:, neighbors],
-            weights[neighbors],
-            correction["bandwidth"],
-            correction["prior"],
-        )
-    return shifts
+        kernel = _kernel(distances, weights[neighbors], bandwidth)
+        shifts[:, rows] = _kernel_shift(kernel, residuals[:, neighbors], prior)
+        factors[rows] = _variance_factor(kernel, prior, spread)
+    return shifts, factors

@@ -19,8 +19,9 @@ from skprob._neighbor_correction import (
     BANDWIDTHS,
     MIN_GAIN_PER_ROW,
     PRIORS,
+    SPREAD_FACTORS,
     fit_neighbor_correction,
-    neighbor_shifts,
+    neighbor_adjustments,
 )
 from skprob.families import Laplace, Normal, NormalMixture, StudentT, Weibull
 from skprob.families.censored import Censored
@@ -57,6 +58,7 @@ def test_repeated_rows_are_predicted_from_their_repeats(Estimator):
     assert on.neighbor_correction_ is not None
     assert on.neighbor_correction_["bandwidth"] in BANDWIDTHS
     assert on.neighbor_correction_["prior"] in PRIORS
+    assert on.neighbor_correction_["spread"] in SPREAD_FACTORS
     assert off.neighbor_correction_ is None
     # The offsets of seen groups (standard deviation 1) are read off their twins.
     assert _rmse(on, X[repeat], y[repeat]) < 0.3
@@ -67,6 +69,10 @@ def test_repeated_rows_are_predicted_from_their_repeats(Estimator):
     nll_on = -on.predict_dist(X[repeat]).logpdf(y[repeat]).mean()
     nll_off = -off.predict_dist(X[repeat]).logpdf(y[repeat]).mean()
     assert nll_on < nll_off - 0.3
+    # A row read off its twins is predicted with a narrower spread than an unseen one.
+    _, std_repeat = on.predict(X[repeat], return_std=True)
+    _, std_unseen = on.predict(X[held_out], return_std=True)
+    assert np.median(std_repeat) < 0.7 * np.median(std_unseen)
 
 
 def test_residuals_far_from_every_row_choose_no_correction():
@@ -77,7 +83,7 @@ def test_residuals_far_from_every_row_choose_no_correction():
     residuals = rng.normal(size=(2, 200, 1))
     validation_rows = np.stack([rng.permutation(200)[:20] for _ in range(2)])
 
-    def squared_error(member, rows, shift):
+    def squared_error(member, rows, shift, variance_factor):
         error = residuals[member, rows] - (0.0 if shift is None else shift)
         return (error**2).sum(axis=1)
 
@@ -96,7 +102,7 @@ def test_a_correction_is_kept_only_for_a_gain_worth_its_cost(gain, kept):
     residuals = rng.normal(size=(2, 100, 1))
     validation_rows = np.stack([rng.permutation(100)[:10] for _ in range(2)])
 
-    def loss(member, rows, shift):
+    def loss(member, rows, shift, variance_factor):
         # Every shift gains ``gain`` nats a row over none.
         return np.ones(len(rows)) - (0.0 if shift is None else gain)
 
@@ -117,10 +123,11 @@ def test_shifts_are_the_kernel_weighted_residual_means_written_plainly():
         "weights": weights.astype(np.float32),
         "bandwidth": 0.3,
         "prior": 0.5,
+        "spread": 0.1,
     }
     queries = rng.normal(size=(5, 3))
-    shifts = neighbor_shifts(correction, queries)
-    assert shifts.shape == (2, 5, 2)
+    shifts, factors = neighbor_adjustments(correction, queries)
+    assert shifts.shape == (2, 5, 2) and factors.shape == (5,)
     for row, query in enumerate(queries):
         distance = np.sqrt(((features - query) ** 2).mean(axis=1))
         nearest = np.argsort(distance)[:16]
@@ -128,6 +135,11 @@ def test_shifts_are_the_kernel_weighted_residual_means_written_plainly():
         for member in range(2):
             expected = kernel @ residuals[member, nearest] / (0.5 + kernel.sum())
             np.testing.assert_allclose(shifts[member, row], expected, rtol=1e-4)
+        expected_factor = (0.5 + 0.1 * kernel.sum()) / (0.5 + kernel.sum())
+        np.testing.assert_allclose(factors[row], expected_factor, rtol=1e-4)
+    # A model file written before the spread was chosen keeps the variance.
+    del correction["spread"]
+    np.testing.assert_array_equal(neighbor_adjustments(correction, queries)[1], 1.0)
 
 
 def test_a_family_whose_shift_costs_density_keeps_its_networks():
