@@ -334,6 +334,9 @@ class BaseDistributionEstimator(BaseEstimator):
             sample_weight,
             self.net_.validation_rows_,
             validation_loss,
+            # A dispersion shared by all rows (GaussianRegressor's one sigma an
+            # output) stays shared: only the location moves.
+            spread=family.n_shared_outputs == 0,
         )
         if correction is not None:
             self._neighbor_correction = correction
@@ -583,11 +586,16 @@ class BaseDistributionEstimator(BaseEstimator):
 
 def _scale_spread(family, params, variance_factor):
     """``params`` with each row's variance times ``variance_factor`` ``(n_rows,)``:
-    the family's scale parameters (``scale_params``) times its square root."""
+    the family's scale parameters (``scale_params``) times its square root, never
+    below the family's floor (``scale_floor``, or the root of ``variance_floor``),
+    which keeps the likelihood bounded."""
     factor = torch.as_tensor(np.sqrt(variance_factor))
+    floor = getattr(family, "scale_floor", None)
+    if floor is None:
+        floor = float(np.sqrt(getattr(family, "variance_floor", 0.0)))
     scaled = dict(params)
     for name in family.scale_params:
         value = params[name]
         row_factor = factor.to(value.dtype).reshape(-1, *([1] * (value.ndim - 1)))
-        scaled[name] = value * row_factor
+        scaled[name] = torch.maximum(value * row_factor, value.clamp(max=floor))
     return scaled

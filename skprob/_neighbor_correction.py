@@ -81,7 +81,7 @@ def _variance_factor(kernel, prior, spread):
 
 
 def fit_neighbor_correction(
-    features, residuals, sample_weight, validation_rows, validation_loss
+    features, residuals, sample_weight, validation_rows, validation_loss, spread=True
 ):
     """Choose the bandwidth and prior on the validation rows, or no correction.
 
@@ -101,6 +101,9 @@ def fit_neighbor_correction(
         kept). The family's own loss judges the shift: a shift that lowers the squared
         error can still cost density, where a mixture has put its modes on the values
         y takes. The bandwidth and prior are chosen first, then the spread.
+    spread : bool, default=True
+        Whether the variance may shrink with the kernel mass (:data:`SPREAD_FACTORS`);
+        False keeps it (``"spread"`` 1).
 
     Returns
     -------
@@ -135,13 +138,16 @@ def fit_neighbor_correction(
     if not no_shift - losses[best] > MIN_GAIN_PER_ROW * total_weight:
         return None
     bandwidth, prior = grid[best]
-    spread_losses = np.zeros(len(SPREAD_FACTORS))
+    factors = SPREAD_FACTORS if spread else (1.0,)
+    spread_losses = np.zeros(len(factors))
+    # The first factor, 1, changes nothing: its loss is the shift's, found above.
+    spread_losses[0] = losses[best]
     for member, (valid, distances, near_weights, near, row_weight) in enumerate(searched):
         kernel = _kernel(distances, near_weights, bandwidth)
         shift = _kernel_shift(kernel, near, prior)
-        for i, spread in enumerate(SPREAD_FACTORS):
-            factor = _variance_factor(kernel, prior, spread)
-            loss = validation_loss(member, valid, shift, factor)
+        for i, factor in enumerate(factors[1:], start=1):
+            variance_factor = _variance_factor(kernel, prior, factor)
+            loss = validation_loss(member, valid, shift, variance_factor)
             spread_losses[i] += float(row_weight @ loss)
     return {
         "features": scaled,
@@ -149,7 +155,7 @@ def fit_neighbor_correction(
         "weights": weights.astype(np.float32),
         "bandwidth": float(bandwidth),
         "prior": float(prior),
-        "spread": float(SPREAD_FACTORS[int(np.argmin(spread_losses))]),
+        "spread": float(factors[int(np.argmin(spread_losses))]),
     }
 
 
