@@ -426,7 +426,7 @@ def test_censored_nll_of_a_fit_is_its_loss():
     model = SurvivalRegressor(**LINEAR_EXACT).fit(X, y)
     dist = model.predict_dist(X)
     bounds = torch.as_tensor(model._scaled(time_bounds(y, "right")))
-    raw = model._raw_predictions(X)[0]
+    raw = model._raw_predictions(X)[0][0]
     expected = model.family_.nll(raw, bounds).mean().item()
     assert censored_negative_log_likelihood(y, dist) == pytest.approx(expected, rel=1e-9)
     with warnings.catch_warnings():
