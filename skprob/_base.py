@@ -587,12 +587,9 @@ class BaseDistributionEstimator(BaseEstimator):
 def _scale_spread(family, params, variance_factor):
     """``params`` with each row's variance times ``variance_factor`` ``(n_rows,)``:
     the family's scale parameters (``scale_params``) times its square root, never
-    below the family's floor (``scale_floor``, or the root of ``variance_floor``),
-    which keeps the likelihood bounded."""
+    below the family's ``min_scale``, which keeps the likelihood bounded."""
     factor = torch.as_tensor(np.sqrt(variance_factor))
-    floor = getattr(family, "scale_floor", None)
-    if floor is None:
-        floor = float(np.sqrt(getattr(family, "variance_floor", 0.0)))
+    floor = family.min_scale
     scaled = dict(params)
     for name in family.scale_params:
         value = params[name]

@@ -173,8 +173,7 @@ def neighbor_adjustments(correction, features):
     index = _index(correction["features"])
     residuals, weights = correction["residuals"], correction["weights"]
     bandwidth, prior = correction["bandwidth"], correction["prior"]
-    # Models fitted before the spread was chosen keep the networks' variance.
-    spread = correction.get("spread", 1.0)
+    spread = correction["spread"]
     shifts = np.empty((len(residuals), len(scaled), residuals.shape[2]), np.float64)
     factors = np.empty(len(scaled), np.float64)
     for start in range(0, len(scaled), QUERY_BATCH_ROWS):

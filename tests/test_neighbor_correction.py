@@ -143,9 +143,6 @@ def test_shifts_are_the_kernel_weighted_residual_means_written_plainly():
             np.testing.assert_allclose(shifts[member, row], expected, rtol=1e-4)
         expected_factor = (0.5 + 0.1 * kernel.sum()) / (0.5 + kernel.sum())
         np.testing.assert_allclose(factors[row], expected_factor, rtol=1e-4)
-    # A model file written before the spread was chosen keeps the variance.
-    del correction["spread"]
-    np.testing.assert_array_equal(neighbor_adjustments(correction, queries)[1], 1.0)
 
 
 def test_a_family_whose_shift_costs_density_keeps_its_networks():
@@ -181,6 +178,24 @@ def test_a_mixture_moves_every_component_and_its_mean():
     np.testing.assert_allclose(
         np.ravel(family.moments(family.params_numpy(moved))[0]), np.ravel(mean) + 1.5
     )
+
+
+@pytest.mark.parametrize(
+    "family, floor",
+    [
+        (Normal(1, True, variance_floor=1e-4), 1e-2),
+        (NormalMixture(2, variance_floor=1e-4), 1e-2),
+        (Laplace(1, scale_floor=1e-3), 1e-3),
+        (StudentT(1, scale_floor=1e-3), 1e-3),
+    ],
+)
+def test_a_scaled_spread_stops_at_the_familys_floor(family, floor):
+    from skprob._base import _scale_spread
+
+    params = {"loc": torch.zeros(2, 1), "scale": torch.tensor([[1.0], [0.02]])}
+    assert family.min_scale == pytest.approx(floor)
+    scaled = _scale_spread(family, params, np.array([0.25, 1e-6]))
+    torch.testing.assert_close(scaled["scale"], torch.tensor([[0.5], [floor]]))
 
 
 def test_censored_targets_and_scale_families_are_not_shifted():

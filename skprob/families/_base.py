@@ -166,6 +166,11 @@ class DistributionFamily(ABC):
         ``calibration`` of shape ``(n_rows, c)``."""
         return params
 
+    #: The least value of the scale parameters (``scale_params``), where the family
+    #: bounds them from below to keep the likelihood bounded; what a spread scaled
+    #: after training (the neighbour correction's) may not go under.
+    min_scale = 0.0
+
     def shift_location(self, raw, shift):
         """``raw`` with the distribution moved by ``shift`` ``(n_rows, n_targets)``
         along y (for families with :attr:`identity_location`)."""

@@ -39,6 +39,10 @@ class Laplace(DistributionFamily):
 
     identity_location = True
 
+    @property
+    def min_scale(self):
+        return self.scale_floor
+
     def __init__(self, n_targets, scale_link="softplus", scale_floor=1e-3):
         self.n_targets = n_targets
         self.scale_link = scale_link

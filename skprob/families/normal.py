@@ -47,6 +47,10 @@ class Normal(DistributionFamily):
 
     identity_location = True
 
+    @property
+    def min_scale(self):
+        return math.sqrt(self.variance_floor)
+
     def __init__(
         self,
         n_targets,

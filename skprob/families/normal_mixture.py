@@ -52,6 +52,10 @@ class NormalMixture(DistributionFamily):
     #: Every component's mean moves by a shift of the distribution.
     identity_location = True
 
+    @property
+    def min_scale(self):
+        return math.sqrt(self.variance_floor)
+
     def __init__(self, n_components, variance_link="softplus", variance_floor=1e-6):
         self.n_components = n_components
         self.variance_link = variance_link

@@ -58,6 +58,10 @@ class StudentT(DistributionFamily):
 
     identity_location = True
 
+    @property
+    def min_scale(self):
+        return self.scale_floor
+
     def __init__(self, n_targets, scale_link="softplus", scale_floor=1e-3, min_df=2.01):
         self.n_targets = n_targets
         self.scale_link = scale_link
