@@ -1,5 +1,7 @@
 """Parameter documentation shared by the four estimators, written once."""
 
+import re
+
 __all__ = ["fill_doc"]
 
 _COMMON_PARAMETERS = """\
@@ -31,7 +33,7 @@ default="relu"
         the features enter as given (scale them yourself; a ``FeatureScaleWarning``
         names a column far from unit scale). A model with no hidden layer
         (``hidden_layer_sizes=()``) is scaled without the clip and stays linear in x.
-    numeric_embedding : {"piecewise_linear", "periodic", "none"}, \
+    numeric_embedding : {"piecewise_linear", "mixed", "periodic", "none"}, \
 default="piecewise_linear"
         How each (scaled) feature is spelled out for the first layer.
         "piecewise_linear": next to the feature, its ramps over bins cut at quantiles
@@ -42,6 +44,10 @@ default="piecewise_linear"
         3 each for 20 features), so that every hidden unit can
         bend each feature's effect at any quantile, as a tree splits it (Gorishniy et
         al. 2022's piecewise-linear encoding; fixed at fit, nothing to train).
+        "mixed": the ensemble's even-numbered members (0, 2, ...) take the ramps and
+        the others the features alone, so that the ensemble averages a fit that bends
+        each feature freely and a smoother one (the ramps overfit where events or rows
+        are few: ``benchmarks/README.md``, "Survival analysis"); one network is encoded.
         "periodic": 16 learned frequencies a feature, ``[x, W cos(2 pi f x + b) +
         c]`` with three outputs per feature (Gorishniy et al. 2022; RealMLP's "PBLD"),
         every ensemble member its own. "none": the features alone. A model with no
@@ -205,10 +211,23 @@ neighbor_correction_ : dict or None
         ``neighbor_correction``)."""
 
 
+def _with_defaults(parameters, defaults):
+    """``parameters`` with each named parameter's ``default=`` replaced."""
+    for name, default in defaults.items():
+        header = re.search(rf"^ *{name} : .*?default=(\S+)$", parameters, re.M | re.S)
+        if header is None:
+            raise ValueError(f"no documented default for {name!r}")
+        start, end = header.span(1)
+        parameters = parameters[:start] + default + parameters[end:]
+    return parameters
+
+
 def fill_doc(cls):
-    """Fill the shared parameter and attribute sections into ``cls.__doc__``."""
+    """Fill the shared parameter and attribute sections into ``cls.__doc__``; a class's
+    ``_documented_defaults`` (name to text) replace the shared defaults it overrides."""
+    common = _with_defaults(_COMMON_PARAMETERS, getattr(cls, "_documented_defaults", {}))
     cls.__doc__ = cls.__doc__.format(
-        common_parameters=_COMMON_PARAMETERS,
+        common_parameters=common,
         common_attributes=_COMMON_ATTRIBUTES,
         regressor_attributes=_REGRESSOR_ATTRIBUTES,
         neighbor_correction_parameter=_NEIGHBOR_CORRECTION_PARAMETER,

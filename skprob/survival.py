@@ -82,6 +82,12 @@ class SurvivalRegressor(BaseDistributionRegressor):
     mixture of its members' distributions. Times are trained divided by their weighted
     mean, and every prediction is in the units of the times.
 
+    The default ensemble is ten networks, five of them with the features' piecewise-
+    linear encoding and five with the features alone (``numeric_embedding="mixed"``),
+    trained together as one batched network: censored data carry few events, where
+    the encoding's ramps overfit (a small, nearly linear data set) as often as they
+    help (``benchmarks/README.md``, "Survival analysis").
+
     ``y`` for ``censoring="right"`` is scikit-survival's structured array
     (``sksurv.util.Surv.from_arrays(event, time)``: a boolean event field and a time
     field, in either order), two columns ``[time, event]`` with ``event`` 0 or 1, or
@@ -154,6 +160,8 @@ DistributionFamily subclass or instance, default="weibull"
     True
     """
 
+    _documented_defaults = {"n_estimators": "10", "numeric_embedding": '"mixed"'}
+
     _parameter_constraints = {
         **BaseDistributionRegressor._parameter_constraints,
         "distribution": [StrOptions(set(SURVIVAL_DISTRIBUTIONS)), *DISTRIBUTION_CONSTRAINT],
@@ -165,10 +173,10 @@ DistributionFamily subclass or instance, default="weibull"
         self,
         hidden_layer_sizes=(50, 50),
         *,
-        n_estimators=5,
+        n_estimators=10,
         activation="relu",
         feature_scaling="robust",
-        numeric_embedding="piecewise_linear",
+        numeric_embedding="mixed",
         optimizer="adam",
         learning_rate="auto",
         momentum=0.9,

@@ -17,7 +17,7 @@ from .piecewise_linear import PiecewiseLinearEncoding
 __all__ = ["ACTIVATIONS", "NUMERIC_EMBEDDINGS", "DistributionMLP", "EnsembleLinear"]
 
 #: ``numeric_embedding`` values.
-NUMERIC_EMBEDDINGS = ("piecewise_linear", "periodic", "none")
+NUMERIC_EMBEDDINGS = ("piecewise_linear", "mixed", "periodic", "none")
 
 #: Hidden-layer activations by name (sklearn's names, plus a few modern ones).
 ACTIVATIONS = {
@@ -71,15 +71,39 @@ class EnsembleLinear(nn.Module):
         bound = 1 / math.sqrt(in_features) if in_features else 0.0
         nn.init.uniform_(self.weight, -bound, bound)
         nn.init.uniform_(self.bias, -bound, bound)
+        self.register_buffer("input_mask", None)
+
+    def mask_inputs(self, member_inputs):
+        """Let each member see only its first ``member_inputs[m]`` inputs: the other
+        weights are zero and stay zero (their gradient is masked too); a member's
+        weights and bias start as ``torch.nn.Linear`` would start them on its inputs.
+        """
+        n_members, in_features, _ = self.weight.shape
+        mask = torch.zeros(n_members, in_features, 1, dtype=self.weight.dtype)
+        with torch.no_grad():
+            for member, seen in enumerate(member_inputs):
+                mask[member, :seen] = 1.0
+                if 0 < seen < in_features:
+                    scale = math.sqrt(in_features / seen)
+                    self.weight[member].mul_(scale)
+                    self.bias[member].mul_(scale)
+            self.weight.mul_(mask)
+        self.input_mask = mask
+
+    def _weight(self):
+        if self.input_mask is None:
+            return self.weight
+        return self.weight * self.input_mask
 
     def forward(self, X):
         if X.dim() == 2:
             # One set of rows for all members: a view per member, no copy (one fused
             # baddbmm measured 20 to 30% faster than a broadcast matmul plus the bias).
             X = X.expand(self.weight.shape[0], -1, -1)
+        weight = self._weight()
         if self.out_features < NARROW_OUTPUTS:
-            return torch.baddbmm(self.bias.mT, self.weight.mT, X.mT).mT
-        return torch.baddbmm(self.bias, X, self.weight)
+            return torch.baddbmm(self.bias.mT, weight.mT, X.mT).mT
+        return torch.baddbmm(self.bias, X, weight)
 
     def backward(self, inputs, grad_output, need_input_grad=True):
         """Set the gradients of weight and bias; return the gradient of the input.
@@ -96,9 +120,11 @@ class EnsembleLinear(nn.Module):
             weight.grad.copy_(torch.bmm(grad_output.mT, inputs).mT)
         else:
             torch.bmm(inputs.transpose(1, 2), grad_output, out=weight.grad)
+        if self.input_mask is not None:
+            weight.grad.mul_(self.input_mask)
         torch.sum(grad_output, dim=1, keepdim=True, out=bias.grad)
         if need_input_grad:
-            return torch.bmm(grad_output, weight.transpose(1, 2))
+            return torch.bmm(grad_output, self._weight().transpose(1, 2))
         return None
 
     def extra_repr(self):
@@ -131,14 +157,17 @@ class DistributionMLP(nn.Module):
         "robust" maps each feature through a :class:`~.feature_map.RobustFeatureMap`
         before the first layer (its statistics set by :meth:`set_feature_statistics`;
         without its soft clip when there is no hidden layer).
-    numeric_embedding : {"piecewise_linear", "periodic", "none"}, default="none"
+    numeric_embedding : {"piecewise_linear", "mixed", "periodic", "none"}, \
+default="none"
         "piecewise_linear" adds each feature's ramps over ``n_piecewise_bins`` quantile
         bins (:class:`~.piecewise_linear.PiecewiseLinearEncoding`, placed by
-        :meth:`set_piecewise_bins`; only with hidden layers); "periodic" gives each
-        feature learned frequencies before the first layer
-        (:class:`~.embedding.PeriodicEmbedding`).
+        :meth:`set_piecewise_bins`; only with hidden layers); "mixed" encodes as
+        "piecewise_linear" for the even-numbered members (0, 2, ...) and lets the others
+        see the features alone (their first layer's ramp weights fixed at zero:
+        :meth:`EnsembleLinear.mask_inputs`); "periodic" gives each feature learned
+        frequencies before the first layer (:class:`~.embedding.PeriodicEmbedding`).
     n_piecewise_bins : int, default=0
-        Bins of all features together, for "piecewise_linear".
+        Bins of all features together, for "piecewise_linear" and "mixed".
     """
 
     def __init__(
@@ -162,7 +191,7 @@ class DistributionMLP(nn.Module):
             self.feature_map = RobustFeatureMap(n_features, clip=clip)
         self.embedding = self.encoding = None
         width = n_features
-        if numeric_embedding == "piecewise_linear" and hidden_layer_sizes:
+        if numeric_embedding in ("piecewise_linear", "mixed") and hidden_layer_sizes:
             # Like the clip: a model with no hidden layer stays linear in x.
             self.encoding = PiecewiseLinearEncoding(n_features, n_piecewise_bins)
             width = self.encoding.out_features
@@ -174,6 +203,11 @@ class DistributionMLP(nn.Module):
             layers += [EnsembleLinear(n_members, width, size), ACTIVATIONS[activation]()]
             width = size
         self.body = nn.Sequential(*layers)
+        if numeric_embedding == "mixed" and self.encoding is not None and n_piecewise_bins:
+            encoded = self.encoding.out_features
+            layers[0].mask_inputs(
+                [encoded if member % 2 == 0 else n_features for member in range(n_members)]
+            )
         self.output = EnsembleLinear(n_members, width, n_network_outputs)
         # The same modules as plain lists, for the written-out backward pass (slicing
         # the Sequential would build a new container every step).

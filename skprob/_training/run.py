@@ -389,7 +389,9 @@ def _new_module(estimator, X, sample_weight, family, n_members, dtype, init_seed
     """A new network, its feature map and encoding set from the training rows."""
     hidden_layer_sizes = estimator._checked_hidden_layer_sizes()
     scaled = estimator.feature_scaling == "robust"
-    encoded = estimator.numeric_embedding == "piecewise_linear" and hidden_layer_sizes
+    encoded = (
+        estimator.numeric_embedding in ("piecewise_linear", "mixed") and hidden_layer_sizes
+    )
     levels = ROBUST_LEVELS if scaled else ()
     if encoded:
         levels = (*levels, *bin_levels(estimator._piecewise_linear_bins))
