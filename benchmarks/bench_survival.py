@@ -23,7 +23,8 @@ Categorical columns are one-hot encoded (scikit-survival's ``OneHotEncoder``) an
 missing numbers imputed by the training median, the same for every contender.
 
 Contenders, at their library defaults unless said: skprob's ``SurvivalRegressor`` (the
-default, Weibull; and the log-normal and log-logistic families), scikit-survival's
+default: ten Weibull networks, five with the piecewise-linear encoding and five without;
+and the log-normal, log-logistic and gamma families), scikit-survival's
 ``CoxPHSurvivalAnalysis`` (features standardised; ``alpha=1e-4`` so that one-hot columns
 that sum to one leave it solvable), ``RandomSurvivalForest`` and
 ``GradientBoostingSurvivalAnalysis``, lifelines' ``WeibullAFTFitter`` (features
