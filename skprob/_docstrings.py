@@ -159,6 +159,7 @@ neighbor_correction : {"auto", "off"}, default="auto"
         nearest training rows (in the scaled features), ``sum_j w_j r_j / (prior +
         sum_j w_j)`` with ``w_j = exp(-(d_j / h)^2)``; the bandwidth ``h`` and the
         ``prior`` are chosen on the validation rows, or no shift where none helps them
+        by 0.001 nats a row and one standard error of the rows' gains
         (``neighbor_correction_`` says which). Where each row has its own spread, its
         variance is then multiplied by ``(prior + beta W) / (prior + W)``, ``W =
         sum_j w_j``, with ``beta`` in [0.01, 1] chosen on the validation rows: a row

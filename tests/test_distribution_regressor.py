@@ -111,7 +111,13 @@ def _skewed(n, seed):
 
 def test_laplace_predicts_the_median_and_normal_the_mean():
     X, y = _skewed(3000, 0)
-    common = dict(hidden_layer_sizes=(), optimizer="lbfgs", max_epochs=300, n_estimators=1)
+    common = dict(
+        hidden_layer_sizes=(),
+        optimizer="lbfgs",
+        max_epochs=300,
+        n_estimators=1,
+        random_state=0,
+    )
     laplace = DistributionRegressor(distribution="laplace", **common).fit(X, y)
     normal = DistributionRegressor(distribution="normal", **common).fit(X, y)
     grid = np.array([[0.0, 0.0]])

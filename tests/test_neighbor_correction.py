@@ -118,6 +118,46 @@ def test_a_correction_is_kept_only_for_a_gain_worth_its_cost(gain, kept):
     assert (correction is not None) == kept
 
 
+@pytest.mark.parametrize("spread, kept", [(1.0, False), (1e-3, True)])
+def test_a_gain_within_its_noise_is_not_kept(spread, kept):
+    rng = np.random.RandomState(0)
+    features = rng.normal(size=(100, 2))
+    residuals = rng.normal(size=(2, 100, 1))
+    validation_rows = np.stack([rng.permutation(100)[:10] for _ in range(2)])
+    # Every shift gains 0.01 nats a row on average (10 times the least gain), give or
+    # take ``spread`` from row to row: 20 rows tell that from chance only when the
+    # spread is small.
+    row_gains = 0.01 + spread * rng.standard_normal(100)
+    row_gains += 0.01 - row_gains[validation_rows].mean()
+
+    def loss(member, rows, shift, variance_factor):
+        return np.ones(len(rows)) - (0.0 if shift is None else row_gains[rows])
+
+    correction = fit_neighbor_correction(
+        features, residuals, np.ones(100), validation_rows, loss
+    )
+    assert (correction is not None) == kept
+
+
+@pytest.mark.parametrize("seed", [1, 4, 5, 8])
+def test_a_linear_model_of_skewed_noise_keeps_no_correction(seed):
+    # No structure in the residuals for neighbours to find: these seeds had kept a
+    # shift by the gain alone, which moved the mean at the origin by up to 0.3.
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(3000, 2))
+    y = X[:, 0] + rng.exponential(size=3000)
+    model = DistributionRegressor(
+        distribution="normal",
+        hidden_layer_sizes=(),
+        optimizer="lbfgs",
+        max_epochs=300,
+        n_estimators=1,
+        random_state=seed,
+    ).fit(X, y)
+    assert model.neighbor_correction_ is None
+    assert model.predict([[0.0, 0.0]])[0] == pytest.approx(1.0, abs=0.05)
+
+
 def test_shifts_are_the_kernel_weighted_residual_means_written_plainly():
     rng = np.random.RandomState(1)
     features = rng.normal(size=(60, 3))
