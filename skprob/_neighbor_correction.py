@@ -142,7 +142,7 @@ def fit_neighbor_correction(
     weights = sample_weight / sample_weight.mean()
     grid = [(h, prior) for h in BANDWIDTHS for prior in PRIORS]
     row_losses = [[] for _ in grid]
-    no_shift_rows, row_weights = [], []
+    no_shift_rows = []
     searched = []
     for member, valid in enumerate(np.asarray(validation_rows)):
         train = np.setdiff1d(np.arange(n_rows), valid)
@@ -153,13 +153,12 @@ def fit_neighbor_correction(
         near = residuals[member][neighbor_rows]
         row_weight = weights[valid]
         searched.append((valid, distances, weights[neighbor_rows], near, row_weight))
-        row_weights.append(row_weight)
         no_shift_rows.append(validation_loss(member, valid, None, None))
         for i, (bandwidth, prior) in enumerate(grid):
             kernel = _kernel(distances, weights[neighbor_rows], bandwidth)
             shift = _kernel_shift(kernel, near, prior)
             row_losses[i].append(validation_loss(member, valid, shift, None))
-    row_weight = np.concatenate(row_weights)
+    row_weight = np.concatenate([rows[-1] for rows in searched])
     losses = np.array([row_weight @ np.concatenate(rows) for rows in row_losses])
     best = int(np.argmin(losses))
     gains = np.concatenate(no_shift_rows) - np.concatenate(row_losses[best])

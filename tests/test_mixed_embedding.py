@@ -72,10 +72,15 @@ def _times(n=200):
     return X, np.column_stack([time, event])
 
 
-def test_a_fitted_plain_member_ignores_the_ramps_and_an_encoded_one_uses_them():
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])  # written-out pass, autograd
+def test_a_fitted_plain_member_ignores_the_ramps_and_an_encoded_one_uses_them(optimizer):
     X, y = _times()
     model = SurvivalRegressor(
-        n_estimators=4, hidden_layer_sizes=(16, 16), max_epochs=20, random_state=0
+        n_estimators=4,
+        hidden_layer_sizes=(16, 16),
+        max_epochs=20,
+        optimizer=optimizer,
+        random_state=0,
     ).fit(X, y)
     module = model.net_.module_
     n_features = X.shape[1]

@@ -14,10 +14,18 @@ from .embedding import PeriodicEmbedding
 from .feature_map import RobustFeatureMap
 from .piecewise_linear import PiecewiseLinearEncoding
 
-__all__ = ["ACTIVATIONS", "NUMERIC_EMBEDDINGS", "DistributionMLP", "EnsembleLinear"]
+__all__ = [
+    "ACTIVATIONS",
+    "NUMERIC_EMBEDDINGS",
+    "PIECEWISE_LINEAR_EMBEDDINGS",
+    "DistributionMLP",
+    "EnsembleLinear",
+]
 
 #: ``numeric_embedding`` values.
 NUMERIC_EMBEDDINGS = ("piecewise_linear", "mixed", "periodic", "none")
+#: ... those that cut the features into piecewise-linear bins.
+PIECEWISE_LINEAR_EMBEDDINGS = ("piecewise_linear", "mixed")
 
 #: Hidden-layer activations by name (sklearn's names, plus a few modern ones).
 ACTIVATIONS = {
@@ -91,7 +99,10 @@ class EnsembleLinear(nn.Module):
         self.input_mask = mask
 
     def _weight(self):
-        if self.input_mask is None:
+        # The masked weights are zero and stay zero (written-out gradients are masked in
+        # backward), so only a pass that autograd differentiates needs the product:
+        # it masks autograd's gradients (L-BFGS, weight decay in the loss).
+        if self.input_mask is None or not torch.is_grad_enabled():
             return self.weight
         return self.weight * self.input_mask
 
@@ -191,7 +202,7 @@ default="none"
             self.feature_map = RobustFeatureMap(n_features, clip=clip)
         self.embedding = self.encoding = None
         width = n_features
-        if numeric_embedding in ("piecewise_linear", "mixed") and hidden_layer_sizes:
+        if numeric_embedding in PIECEWISE_LINEAR_EMBEDDINGS and hidden_layer_sizes:
             # Like the clip: a model with no hidden layer stays linear in x.
             self.encoding = PiecewiseLinearEncoding(n_features, n_piecewise_bins)
             width = self.encoding.out_features

@@ -27,7 +27,7 @@ from .feature_map import (
 )
 from .flat_params import FlatAdam
 from .net import DistributionNet, FamilyNLL
-from .network import DistributionMLP
+from .network import PIECEWISE_LINEAR_EMBEDDINGS, DistributionMLP
 from .piecewise_linear import bin_levels, choose_bins, ramp_budget
 from .threads import resolve_n_threads, torch_threads
 
@@ -390,7 +390,7 @@ def _new_module(estimator, X, sample_weight, family, n_members, dtype, init_seed
     hidden_layer_sizes = estimator._checked_hidden_layer_sizes()
     scaled = estimator.feature_scaling == "robust"
     encoded = (
-        estimator.numeric_embedding in ("piecewise_linear", "mixed") and hidden_layer_sizes
+        estimator.numeric_embedding in PIECEWISE_LINEAR_EMBEDDINGS and hidden_layer_sizes
     )
     levels = ROBUST_LEVELS if scaled else ()
     if encoded:
